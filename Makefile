@@ -1,0 +1,43 @@
+# Entry points. Each target installs missing Debian packages first
+# (scripts/install-deps.sh), then configures and builds with CMake.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: all deps configure build demo test fuzz format clean golden-update
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS); \
+	fi
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Rewrites golden files from the current compiler output; review the diff.
+golden-update: build
+	RDL_UPDATE_GOLDEN=1 $(BUILD)/bin/rdl_golden_tests
+
+fuzz: deps
+	cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DRDL_FUZZ=ON -DRDL_TESTS=OFF -DRDL_JIT=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-fuzz -j $(JOBS)
+	bash tests/fuzz/smoke.sh build-fuzz
+
+format:
+	git ls-files '*.cc' '*.h' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) build-fuzz
