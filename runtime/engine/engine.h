@@ -1,0 +1,83 @@
+// The engine: runs a loaded pack over a stream of normalized events and
+// emits alerts. Owns the reorder buffer and watermark (event time, allowed
+// lateness), the per-rule state machines (sequences, count/distinct
+// windows, first-seen baselines), suppression and the bounded state stores.
+// Single-threaded: one Engine per thread; the LoadedPack is shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/vm/loaded_pack.h"
+
+namespace rdl {
+
+struct EngineOptions {
+  int64_t lateness_ns = 15LL * 60 * 1000000000;  // watermark = max event time - lateness
+  uint32_t default_max_keys = 100000;            // per rule, when the rule sets none
+};
+
+// One alert, rendered. `json` is the alert's JSON object (one line, no newline)
+// with at least: id, rule, title, severity, attack, data, time, end_time,
+// key, events, message.
+struct Alert {
+  std::string rule;
+  std::string id;
+  int64_t time_ns = 0;
+  std::string json;
+};
+
+struct RuleCounters {
+  std::string rule;
+  uint64_t alerts = 0;
+  uint64_t evictions = 0;    // keys or partial matches dropped at a cap
+  uint64_t suppressed = 0;   // alerts dropped by `suppress`
+};
+
+struct EngineCounters {
+  uint64_t events = 0;       // events accepted
+  uint64_t bad_events = 0;   // lines that were not usable events
+  uint64_t late_events = 0;  // older than the watermark: counted, not evaluated
+  uint64_t alerts = 0;
+  std::vector<RuleCounters> rules;  // parallel to program().rules
+};
+
+// A live partial match, for "why didn't it fire?".
+struct PartialInfo {
+  std::string rule;
+  std::string key;       // rendered join key
+  uint32_t stage = 0;    // stages matched so far
+  int64_t first_ns = 0;  // time of its first event
+  int64_t expires_ns = 0;
+};
+
+using AlertCallback = std::function<void(const Alert&)>;
+
+class Engine {
+ public:
+  Engine(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Pushes one normalized event (a JSON object). Returns false and sets
+  // *error when it is not a usable event (it is then counted in bad_events).
+  // Alerts may be emitted during the call (for events the watermark releases).
+  bool Push(std::string_view json, std::string* error);
+  // End of input: releases every buffered event, advances the watermark to
+  // the last event time (deadlines beyond it do not fire) and fires what is due.
+  void Finish();
+
+  const EngineCounters& counters() const;
+  std::vector<PartialInfo> ListPartials() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rdl
