@@ -28,7 +28,14 @@ test: build
 
 # Rewrites golden files from the current compiler output; review the diff.
 golden-update: build
-	RDL_UPDATE_GOLDEN=1 $(BUILD)/bin/rdl_golden_tests
+	for t in $(BUILD)/bin/rdl_*_tests; do RDL_UPDATE_GOLDEN=1 $$t >/dev/null || true; done
+	git status --short
+
+# Benchmark (not part of test): every tool on generated logs, checked against
+# the ground truth; see bench/run.sh and docs/performance.md.
+.PHONY: bench
+bench: build
+	RDL_BUILD=$(BUILD) bash bench/run.sh
 
 fuzz: deps
 	cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \

@@ -16,9 +16,18 @@ add_custom_command(
           ${CMAKE_SOURCE_DIR}/grammar/RuleLexer.g4 ${CMAKE_SOURCE_DIR}/grammar/RuleParser.g4
   DEPENDS ${CMAKE_SOURCE_DIR}/grammar/RuleLexer.g4 ${CMAKE_SOURCE_DIR}/grammar/RuleParser.g4
   COMMENT "Generating the rule parser with ANTLR")
+# Debian's clang 14 rejects misc/InterpreterDataReader.h (unused by
+# generated parsers) that antlr4-runtime.h includes: put a copy of the
+# umbrella header without that line first on the include path.
+set(RDL_ANTLR_SHIM_DIR ${CMAKE_BINARY_DIR}/generated/antlr_shim)
+file(READ ${ANTLR4_INCLUDE_DIR}/antlr4-runtime.h RDL_ANTLR_UMBRELLA)
+string(REPLACE "#include \"misc/InterpreterDataReader.h\"" "" RDL_ANTLR_UMBRELLA "${RDL_ANTLR_UMBRELLA}")
+file(WRITE ${RDL_ANTLR_SHIM_DIR}/antlr4-runtime.h "${RDL_ANTLR_UMBRELLA}")
+
 add_library(rdl_grammar STATIC ${RDL_GRAMMAR_OUT})
 set_target_properties(rdl_grammar PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON
   POSITION_INDEPENDENT_CODE ON)
 target_compile_options(rdl_grammar PRIVATE -w)
+target_include_directories(rdl_grammar SYSTEM BEFORE PUBLIC ${RDL_ANTLR_SHIM_DIR})
 target_include_directories(rdl_grammar SYSTEM PUBLIC ${RDL_GEN_DIR} ${ANTLR4_INCLUDE_DIR})
 target_link_libraries(rdl_grammar PUBLIC antlr4_shared)

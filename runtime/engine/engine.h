@@ -3,8 +3,10 @@
 // lateness), the per-rule state machines (sequences, count/distinct
 // windows, first-seen baselines), suppression and the bounded state stores.
 // Single-threaded: one Engine per thread; the LoadedPack is shared.
+// The exact semantics are specified in docs/semantics.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,9 +18,23 @@
 
 namespace rdl {
 
+// An event that arrived behind the watermark: counted, reported, not evaluated.
+struct LateEvent {
+  int64_t time_ns = 0;
+  std::string_view uid;      // valid during the callback
+  int64_t watermark_ns = 0;  // the watermark it was behind
+};
+using LateCallback = std::function<void(const LateEvent&)>;
+
 struct EngineOptions {
   int64_t lateness_ns = 15LL * 60 * 1000000000;  // watermark = max event time - lateness
   uint32_t default_max_keys = 100000;            // per rule, when the rule sets none
+  // Upper bound on events held in the reorder buffer. When exceeded, the
+  // watermark is forced up to the oldest buffered event (counted in
+  // EngineCounters::forced_releases) so memory stays bounded.
+  size_t max_buffered_events = 1000000;
+  // Optional side channel for late events (called during Push).
+  LateCallback on_late;
 };
 
 // One alert, rendered. `json` is the alert's JSON object (one line, no newline)
@@ -27,29 +43,30 @@ struct EngineOptions {
 struct Alert {
   std::string rule;
   std::string id;
-  int64_t time_ns = 0;
+  int64_t time_ns = 0;  // the alert's `time`: its first contributing event
   std::string json;
 };
 
 struct RuleCounters {
   std::string rule;
   uint64_t alerts = 0;
-  uint64_t evictions = 0;    // keys or partial matches dropped at a cap
-  uint64_t suppressed = 0;   // alerts dropped by `suppress`
+  uint64_t evictions = 0;   // keys or partial matches dropped at a cap
+  uint64_t suppressed = 0;  // alerts dropped by `suppress`
 };
 
 struct EngineCounters {
-  uint64_t events = 0;       // events accepted
+  uint64_t events = 0;       // events accepted (usable JSON events, late ones included)
   uint64_t bad_events = 0;   // lines that were not usable events
   uint64_t late_events = 0;  // older than the watermark: counted, not evaluated
   uint64_t alerts = 0;
+  uint64_t forced_releases = 0;     // watermark forced up by max_buffered_events
   std::vector<RuleCounters> rules;  // parallel to program().rules
 };
 
 // A live partial match, for "why didn't it fire?".
 struct PartialInfo {
   std::string rule;
-  std::string key;       // rendered join key
+  std::string key;       // rendered join key (the alert's `key` object)
   uint32_t stage = 0;    // stages matched so far
   int64_t first_ns = 0;  // time of its first event
   int64_t expires_ns = 0;
@@ -67,6 +84,7 @@ class Engine {
   // Pushes one normalized event (a JSON object). Returns false and sets
   // *error when it is not a usable event (it is then counted in bad_events).
   // Alerts may be emitted during the call (for events the watermark releases).
+  // A late event returns true (it was usable) and is reported via on_late.
   bool Push(std::string_view json, std::string* error);
   // End of input: releases every buffered event, advances the watermark to
   // the last event time (deadlines beyond it do not fire) and fires what is due.

@@ -11,7 +11,7 @@
 
 namespace rdl {
 
-struct LoadedPackImpl;  // regexes, sets, cidrs (defined in loaded_pack.cc)
+struct LoadedPackImpl;  // regexes, sets, cidrs (runtime/vm/loaded_pack_impl.h)
 
 class LoadedPack {
  public:
@@ -19,7 +19,8 @@ class LoadedPack {
   // Returns null and sets *error when the program is rejected.
   static std::unique_ptr<LoadedPack> Load(Program program, std::string* error);
   // Reads a .rpk file's bytes, then Load().
-  static std::unique_ptr<LoadedPack> LoadBytes(const std::vector<uint8_t>& bytes, std::string* error);
+  static std::unique_ptr<LoadedPack> LoadBytes(const std::vector<uint8_t>& bytes,
+                                               std::string* error);
   static std::unique_ptr<LoadedPack> LoadFile(const std::string& path, std::string* error);
   ~LoadedPack();
 

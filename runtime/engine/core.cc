@@ -1,0 +1,336 @@
+// The engine core: reorder buffer and watermark, routing of events to
+// candidate rules, the timer heap that expires state and fires absence
+// alerts in deadline order, and the RuleState base (suppression, eviction
+// counting, publication). Also the public Engine facade.
+#include "runtime/engine/core.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace rdl {
+namespace engine_internal {
+
+// ------------------------------------------------------------- RuleState --
+
+RuleState::RuleState(Core& core, uint32_t index)
+    : core_(core),
+      program_(core.program()),
+      rule_(core.program().rules[index]),
+      index_(index),
+      cap_(rule_.max_keys != 0 ? rule_.max_keys
+                               : std::max<uint32_t>(1, core.options().default_max_keys)) {}
+
+int64_t RuleState::Deadline() const { return std::min(KindDeadline(), StoreDeadline(suppress_)); }
+
+void RuleState::ExpireUpTo(int64_t upto) {
+  ExpireStore(suppress_, upto);
+  KindExpireUpTo(upto);
+}
+
+bool RuleState::Eval(const Code& code, const Event& event, const StageRefs* refs) {
+  return core_.Eval(code, event, refs);
+}
+
+void RuleState::CountEviction() { core_.mutable_counters().rules[index_].evictions++; }
+
+void RuleState::Emit(AlertDraft& draft, FieldSource& source, int64_t now) {
+  if (rule_.suppress_ns > 0) {
+    scratch_values_.clear();
+    for (uint16_t s : rule_.suppress_slots) scratch_values_.push_back(source.Field(s));
+    LenientKey(scratch_values_, &scratch_key_);
+    auto* e = suppress_.Find(scratch_key_);
+    if (e != nullptr && e->deadline >= now) {
+      core_.mutable_counters().rules[index_].suppressed++;
+      return;
+    }
+    if (e == nullptr) {
+      if (suppress_.size() >= cap_) {
+        suppress_.Erase(suppress_.Oldest());
+        CountEviction();
+      }
+      e = suppress_.Insert(scratch_key_);
+    }
+    e->value = now;
+    // Suppressed while now < last alert + span.
+    suppress_.Touch(e, SatAdd(now, rule_.suppress_ns - 1));
+  }
+  Alert alert;
+  alert.rule = rule_.name;
+  alert.time_ns = draft.time_ns;
+  alert.json = RenderAlert(program_, rule_, draft, source, &alert.id);
+  core_.mutable_counters().rules[index_].alerts++;
+  core_.Publish(std::move(alert));
+}
+
+// ------------------------------------------------------------------ Core --
+
+Core::Core(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert)
+    : pack_(pack),
+      program_(pack.program()),
+      options_(std::move(options)),
+      on_alert_(std::move(on_alert)),
+      interpreter_(pack),
+      reader_(pack.program()) {
+  if (options_.lateness_ns < 0) options_.lateness_ns = 0;
+  if (options_.max_buffered_events == 0) options_.max_buffered_events = 1;
+  const size_t n = program_.rules.size();
+  counters_.rules.resize(n);
+  for (size_t i = 0; i < n; ++i) counters_.rules[i].rule = program_.rules[i].name;
+  heap_pos_.assign(n, -1);
+  heap_deadline_.assign(n, kNoDeadline);
+  stamp_.assign(n, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    switch (program_.rules[i].kind) {
+      case RuleKind::kMatch:
+        states_.push_back(MakeMatchState(*this, i));
+        break;
+      case RuleKind::kCount:
+        states_.push_back(MakeCountState(*this, i));
+        break;
+      case RuleKind::kDistinct:
+        states_.push_back(MakeDistinctState(*this, i));
+        break;
+      case RuleKind::kNew:
+        states_.push_back(MakeNewState(*this, i));
+        break;
+      case RuleKind::kSequence:
+        states_.push_back(MakeSequenceState(*this, i));
+        break;
+    }
+  }
+  BuildRoutes();
+}
+
+Core::~Core() = default;
+
+void Core::BuildRoutes() {
+  auto find_slot = [&](std::vector<std::string> segments) -> int32_t {
+    for (size_t i = 0; i < program_.fields.size(); ++i) {
+      if (program_.fields[i].segments == segments) return static_cast<int32_t>(i);
+    }
+    return -1;
+  };
+  action_slot_ = find_slot({"action"});
+  operation_slot_ = find_slot({"api", "operation"});
+  for (uint32_t i = 0; i < program_.rules.size(); ++i) {
+    const Rule& r = program_.rules[i];
+    const bool has_hints = !r.route_actions.empty() || !r.route_operations.empty();
+    // A hint we cannot read (its slot is not in the pack) makes the rule
+    // unroutable: it would miss events that match through that hint.
+    const bool routable = has_hints && (r.route_actions.empty() || action_slot_ >= 0) &&
+                          (r.route_operations.empty() || operation_slot_ >= 0);
+    if (!routable) {
+      always_.push_back(i);
+      continue;
+    }
+    for (const std::string& a : r.route_actions) by_action_[a].push_back(i);
+    for (const std::string& o : r.route_operations) by_operation_[o].push_back(i);
+  }
+}
+
+bool Core::Later(const Buffered& a, const Buffered& b) {
+  if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
+  if (a.uid != b.uid) return a.uid > b.uid;
+  if (a.json != b.json) return a.json > b.json;
+  return a.seq > b.seq;
+}
+
+bool Core::Push(std::string_view json, std::string* error) {
+  std::string local_error;
+  if (!reader_.Read(json, &event_, error != nullptr ? error : &local_error)) {
+    counters_.bad_events++;
+    return false;
+  }
+  counters_.events++;
+  const int64_t t = event_.time_ns();
+  if (t < watermark_) {
+    counters_.late_events++;
+    if (options_.on_late) options_.on_late(LateEvent{t, event_.uid(), watermark_});
+    return true;
+  }
+  max_time_ = seen_any_ ? std::max(max_time_, t) : t;
+  seen_any_ = true;
+  watermark_ = std::max(watermark_, SatSub(max_time_, options_.lateness_ns));
+  if (buffer_.empty() && t <= watermark_) {
+    // Fast path (in-order input, or lateness 0): nothing buffered precedes
+    // this event, so processing it now is what the buffer would do.
+    FireTimers(t);
+    Process(event_);
+  } else {
+    buffer_.push_back(Buffered{t, std::string(event_.uid()), std::string(json), seq_++});
+    std::push_heap(buffer_.begin(), buffer_.end(), Later);
+  }
+  Release();
+  FireTimers(watermark_);
+  if (buffer_.size() > options_.max_buffered_events) {
+    counters_.forced_releases++;
+    watermark_ = std::max(watermark_, buffer_.front().time_ns);
+    Release();
+    FireTimers(watermark_);
+  }
+  return true;
+}
+
+void Core::Release() {
+  std::string error;
+  while (!buffer_.empty() && buffer_.front().time_ns <= watermark_) {
+    std::pop_heap(buffer_.begin(), buffer_.end(), Later);
+    Buffered b = std::move(buffer_.back());
+    buffer_.pop_back();
+    FireTimers(b.time_ns);
+    // It parsed when pushed; parsing is deterministic.
+    if (reader_.Read(b.json, &event_, &error)) Process(event_);
+  }
+}
+
+void Core::Finish() {
+  if (!seen_any_) return;
+  watermark_ = std::max(watermark_, max_time_);
+  Release();
+  // Every event has been processed: deadlines up to the last event time
+  // are decided; later ones are not (the input may continue elsewhere).
+  const int64_t end = SatAdd(max_time_, 1);
+  FireTimers(end);
+  watermark_ = std::max(watermark_, end);
+}
+
+void Core::Process(const Event& event) {
+  ++process_seq_;
+  candidates_.clear();
+  auto add = [&](const std::vector<uint32_t>& rules) {
+    for (uint32_t r : rules) {
+      if (stamp_[r] != process_seq_) {
+        stamp_[r] = process_seq_;
+        candidates_.push_back(r);
+      }
+    }
+  };
+  add(always_);
+  auto route = [&](int32_t slot, const std::unordered_map<std::string, std::vector<uint32_t>>& m) {
+    if (slot < 0 || m.empty()) return;
+    const Value& v = event.slot(static_cast<uint16_t>(slot));
+    if (!v.is_string()) return;
+    route_scratch_.assign(v.str());
+    auto it = m.find(route_scratch_);
+    if (it != m.end()) add(it->second);
+  };
+  route(action_slot_, by_action_);
+  route(operation_slot_, by_operation_);
+  // Rules run in program order so alerts from one event come out in a
+  // fixed order.
+  std::sort(candidates_.begin(), candidates_.end());
+  for (uint32_t r : candidates_) {
+    states_[r]->OnEvent(event);
+    Reschedule(r);
+  }
+}
+
+void Core::FireTimers(int64_t limit) {
+  while (!heap_.empty()) {
+    const uint32_t r = heap_.front();
+    const int64_t d = heap_deadline_[r];
+    if (d >= limit) break;
+    states_[r]->ExpireUpTo(d);
+    Reschedule(r);
+    if (heap_pos_[r] >= 0 && heap_deadline_[r] <= d) HeapRemove(r);  // never loop
+  }
+}
+
+void Core::Publish(Alert alert) {
+  counters_.alerts++;
+  if (on_alert_) on_alert_(alert);
+}
+
+std::vector<PartialInfo> Core::ListPartials() const {
+  std::vector<PartialInfo> out;
+  for (const auto& s : states_) s->ListPartials(&out);
+  return out;
+}
+
+// Timer heap ---------------------------------------------------------------
+
+bool Core::HeapLess(uint32_t a, uint32_t b) const {
+  if (heap_deadline_[a] != heap_deadline_[b]) return heap_deadline_[a] < heap_deadline_[b];
+  return a < b;
+}
+
+void Core::HeapSiftUp(size_t i) {
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!HeapLess(heap_[i], heap_[p])) break;
+    std::swap(heap_[i], heap_[p]);
+    heap_pos_[heap_[i]] = static_cast<int32_t>(i);
+    heap_pos_[heap_[p]] = static_cast<int32_t>(p);
+    i = p;
+  }
+}
+
+void Core::HeapSiftDown(size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < heap_.size() && HeapLess(heap_[l], heap_[m])) m = l;
+    if (r < heap_.size() && HeapLess(heap_[r], heap_[m])) m = r;
+    if (m == i) break;
+    std::swap(heap_[i], heap_[m]);
+    heap_pos_[heap_[i]] = static_cast<int32_t>(i);
+    heap_pos_[heap_[m]] = static_cast<int32_t>(m);
+    i = m;
+  }
+}
+
+void Core::HeapRemove(uint32_t rule) {
+  int32_t pos = heap_pos_[rule];
+  if (pos < 0) return;
+  size_t i = static_cast<size_t>(pos);
+  uint32_t last = heap_.back();
+  heap_.pop_back();
+  heap_pos_[rule] = -1;
+  if (last != rule) {
+    heap_[i] = last;
+    heap_pos_[last] = static_cast<int32_t>(i);
+    HeapSiftDown(i);
+    HeapSiftUp(static_cast<size_t>(heap_pos_[last]));
+  }
+}
+
+void Core::Reschedule(uint32_t rule) {
+  const int64_t d = states_[rule]->Deadline();
+  if (d == kNoDeadline) {
+    HeapRemove(rule);
+    return;
+  }
+  if (heap_pos_[rule] < 0) {
+    heap_deadline_[rule] = d;
+    heap_.push_back(rule);
+    heap_pos_[rule] = static_cast<int32_t>(heap_.size() - 1);
+    HeapSiftUp(heap_.size() - 1);
+    return;
+  }
+  if (heap_deadline_[rule] == d) return;
+  heap_deadline_[rule] = d;
+  const size_t i = static_cast<size_t>(heap_pos_[rule]);
+  HeapSiftUp(i);
+  HeapSiftDown(static_cast<size_t>(heap_pos_[rule]));
+}
+
+}  // namespace engine_internal
+
+// ---------------------------------------------------------------- Engine --
+
+struct Engine::Impl {
+  Impl(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert)
+      : core(pack, std::move(options), std::move(on_alert)) {}
+  engine_internal::Core core;
+};
+
+Engine::Engine(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert)
+    : impl_(std::make_unique<Impl>(pack, std::move(options), std::move(on_alert))) {}
+Engine::~Engine() = default;
+bool Engine::Push(std::string_view json, std::string* error) {
+  return impl_->core.Push(json, error);
+}
+void Engine::Finish() { impl_->core.Finish(); }
+const EngineCounters& Engine::counters() const { return impl_->core.counters(); }
+std::vector<PartialInfo> Engine::ListPartials() const { return impl_->core.ListPartials(); }
+
+}  // namespace rdl
