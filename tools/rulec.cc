@@ -3,7 +3,7 @@
 //   rulec check   [options] FILES|DIRS          diagnostics only
 //   rulec build   [options] FILES|DIRS -o PACK  write a pack (deterministic bytes)
 //   rulec explain [options] --stage=ast|ir|bytecode FILES|DIRS
-//   rulec test    [options] FILES|DIRS          (reserved: inline rule tests)
+//   rulec test    [options] FILES|DIRS          run the rules' inline tests
 //
 // Exit codes: 0 ok (warnings allowed), 1 rule errors, 2 usage or I/O errors.
 // Diagnostics go to stderr (caret text, or JSON lines with --format json);
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
+#include "compiler/testing/rule_tests.h"
 #include "compiler/opt/passes.h"
 #include "runtime/format/pack.h"
 
@@ -31,7 +32,8 @@ const char kUsage[] =
     "  check                   check rules and report diagnostics\n"
     "  build -o PACK           compile rules into a pack file\n"
     "  explain --stage=STAGE   print a compiler stage: ast, ir or bytecode\n"
-    "  test                    run the rules' inline tests (not implemented yet)\n"
+    "  test                    run the rules' inline tests (each also shuffled within the\n"
+    "                          lateness); prints `N passed, M failed`; --junit FILE\n"
     "\n"
     "options:\n"
     "  -o, --output PACK       the pack to write (build)\n"
@@ -56,13 +58,37 @@ void PrintPasses() {
   }
 }
 
+// `rulec test`: runs every inline test; one line per failure, then the
+// summary line CI tools read.
+int RunTests(const rdl::CompileOutput& out, const std::string& junit) {
+  std::vector<rdl::RuleTestResult> results =
+      rdl::RunRuleTests(out.program, out.tests, rdl::RuleTestOptions{});
+  size_t failed = 0;
+  for (const rdl::RuleTestResult& r : results) {
+    if (r.passed) continue;
+    ++failed;
+    std::fprintf(stderr, "%s:%u: FAIL rule %s test \"%s\": %s\n", r.test->file.c_str(),
+                 r.test->line, r.test->rule.c_str(), r.test->name.c_str(), r.failure.c_str());
+  }
+  if (!junit.empty()) {
+    std::ofstream f(junit, std::ios::trunc);
+    f << rdl::RuleTestsJUnit(results);
+    if (!f) {
+      std::fprintf(stderr, "rulec: cannot write `%s`\n", junit.c_str());
+      return kExitUsage;
+    }
+  }
+  std::printf("%zu passed, %zu failed\n", results.size() - failed, failed);
+  return failed ? kExitRuleErrors : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return Usage("missing command");
   std::string command;
-  std::string output, stage = "ir", format = "text";
+  std::string output, stage = "ir", format = "text", junit;
   std::vector<std::string> inputs;
   rdl::CompileOptions options;
 
@@ -91,6 +117,8 @@ int main(int argc, char** argv) {
       options.warnings_as_errors = true;
     } else if ((r = value("-o", &output)) != 0 || (r = value("--output", &output)) != 0) {
       if (r < 0) return Usage("`" + a + "` needs a file name");
+    } else if ((r = value("--junit", &junit)) != 0) {
+      if (r < 0) return Usage("`--junit` needs a file name");
     } else if ((r = value("--stage", &stage)) != 0) {
       if (r < 0) return Usage("`--stage` needs ast, ir or bytecode");
     } else if ((r = value("--format", &format)) != 0) {
@@ -119,10 +147,6 @@ int main(int argc, char** argv) {
     return Usage("`--stage` must be ast, ir or bytecode");
   }
   if (command == "build" && output.empty()) return Usage("`build` needs `-o PACK`");
-  if (command == "test") {
-    std::fprintf(stderr, "rulec: `test` is not implemented yet\n");
-    return kExitUsage;
-  }
   if (inputs.empty()) return Usage("no input files or directories");
 
   rdl::SourceManager sm;
@@ -150,6 +174,8 @@ int main(int argc, char** argv) {
                               : stage == "ir" ? out->ir_dump
                                               : out->bytecode_dump;
     std::fwrite(dump.data(), 1, dump.size(), stdout);
+  } else if (command == "test") {
+    return RunTests(*out, junit);
   } else if (command == "build") {
     std::vector<uint8_t> bytes = rdl::WritePack(out->program);
     std::ofstream f(output, std::ios::binary | std::ios::trunc);
