@@ -9,10 +9,10 @@ PKGS=(
   antlr4 default-jre-headless libantlr4-runtime-dev
   libfmt-dev doctest-dev libsimdjson-dev libre2-dev libxxhash-dev zlib1g-dev
   clang libclang-rt-14-dev
-  llvm-16-dev
+  llvm-16-dev libzstd-dev
 )
 if [ "${RDL_NO_JIT:-0}" = "1" ]; then
-  PKGS=("${PKGS[@]/llvm-16-dev}")
+  PKGS=("${PKGS[@]/llvm-16-dev}"); PKGS=("${PKGS[@]/libzstd-dev}")
 fi
 
 missing=()

@@ -528,6 +528,20 @@ class Run : public ingest::RecordSink {
 // names: the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD)
 // then reads in time order per region. Hidden entries and CloudTrail
 // digest folders (signatures, not events) are left out.
+//
+// Files that document a log folder rather than hold records (README.md,
+// notes, checksums, scripts) are skipped in directory walks, so a sample
+// folder with a README reads cleanly; a file named explicitly is always read.
+bool IsDocumentationFile(const std::string& name) {
+  static const char* const kSuffixes[] = {".md", ".txt", ".csv", ".yml", ".yaml", ".sh",
+                                          ".py", ".html", ".sig", ".sha256", ".pdf"};
+  for (const char* suffix : kSuffixes) {
+    size_t n = std::char_traits<char>::length(suffix);
+    if (name.size() >= n && name.compare(name.size() - n, n, suffix) == 0) return true;
+  }
+  return false;
+}
+
 void WalkDirectory(const std::filesystem::path& dir, std::vector<std::string>* files,
                    std::vector<std::pair<std::string, std::string>>* errors) {
   namespace fs = std::filesystem;
@@ -550,7 +564,7 @@ void WalkDirectory(const std::filesystem::path& dir, std::vector<std::string>* f
     if (e.is_symlink(ec) ? false : e.is_directory(ec)) {
       if (name == "CloudTrail-Digest") continue;
       WalkDirectory(e.path(), files, errors);
-    } else if (e.is_regular_file(ec)) {
+    } else if (e.is_regular_file(ec) && !IsDocumentationFile(name)) {
       files->push_back(e.path().string());
     }
   }
