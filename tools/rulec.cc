@@ -4,16 +4,19 @@
 //   rulec build   [options] FILES|DIRS -o PACK  write a pack (deterministic bytes)
 //   rulec explain [options] --stage=ast|ir|bytecode FILES|DIRS
 //   rulec test    [options] FILES|DIRS          run the rules' inline tests
+//   rulec doc     [options] FILES|DIRS -o DIR   write Markdown rule pages
 //
 // Exit codes: 0 ok (warnings allowed), 1 rule errors, 2 usage or I/O errors.
 // Diagnostics go to stderr (caret text, or JSON lines with --format json);
 // dumps and nothing else go to stdout.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "compiler/docgen/rule_docs.h"
 #include "compiler/driver/compile.h"
 #include "compiler/testing/rule_tests.h"
 #include "compiler/opt/passes.h"
@@ -34,9 +37,10 @@ const char kUsage[] =
     "  explain --stage=STAGE   print a compiler stage: ast, ir or bytecode\n"
     "  test                    run the rules' inline tests (each also shuffled within the\n"
     "                          lateness); prints `N passed, M failed`; --junit FILE\n"
+    "  doc -o DIR              write Markdown pages (README.md, one per rule) into DIR\n"
     "\n"
     "options:\n"
-    "  -o, --output PACK       the pack to write (build)\n"
+    "  -o, --output PACK|DIR   the pack (build) or directory (doc) to write\n"
     "  --stage ast|ir|bytecode the dump to print (explain; default ir)\n"
     "  --format text|json      diagnostics as caret text (default) or JSON lines\n"
     "  --Werror                treat warnings as errors\n"
@@ -80,6 +84,28 @@ int RunTests(const rdl::CompileOutput& out, const std::string& junit) {
   }
   std::printf("%zu passed, %zu failed\n", results.size() - failed, failed);
   return failed ? kExitRuleErrors : kExitOk;
+}
+
+// `rulec doc`: writes the pages of rdl::GenerateRuleDocs into `dir`.
+int WriteDocs(const rdl::CompileOutput& out, const rdl::SourceManager& sm,
+              const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "rulec: cannot create `%s`: %s\n", dir.c_str(), ec.message().c_str());
+    return kExitUsage;
+  }
+  for (const auto& [name, text] : rdl::GenerateRuleDocs(out, sm)) {
+    std::string path = (std::filesystem::path(dir) / name).string();
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(text.data(), static_cast<std::streamsize>(text.size()));
+    f.close();
+    if (!f) {
+      std::fprintf(stderr, "rulec: cannot write `%s`\n", path.c_str());
+      return kExitUsage;
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -139,7 +165,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (command != "check" && command != "build" && command != "explain" && command != "test") {
+  if (command != "check" && command != "build" && command != "explain" && command != "test" &&
+      command != "doc") {
     return Usage(command.empty() ? "missing command" : "unknown command `" + command + "`");
   }
   if (format != "text" && format != "json") return Usage("`--format` must be text or json");
@@ -147,6 +174,7 @@ int main(int argc, char** argv) {
     return Usage("`--stage` must be ast, ir or bytecode");
   }
   if (command == "build" && output.empty()) return Usage("`build` needs `-o PACK`");
+  if (command == "doc" && output.empty()) return Usage("`doc` needs `-o DIR`");
   if (inputs.empty()) return Usage("no input files or directories");
 
   rdl::SourceManager sm;
@@ -176,6 +204,8 @@ int main(int argc, char** argv) {
     std::fwrite(dump.data(), 1, dump.size(), stdout);
   } else if (command == "test") {
     return RunTests(*out, junit);
+  } else if (command == "doc") {
+    return WriteDocs(*out, sm, output);
   } else if (command == "build") {
     std::vector<uint8_t> bytes = rdl::WritePack(out->program);
     std::ofstream f(output, std::ios::binary | std::ios::trunc);

@@ -46,6 +46,7 @@ const char kUsage[] =
     "  --max-keys N          per-rule state cap when a rule sets none (default 100000)\n"
     "  --strict              a malformed record or event is fatal (exit 1)\n"
     "  --partials            print the live partial matches at the end (stderr)\n"
+    "  --jit                 compile predicates to native code (LLVM tier, when built)\n"
     "  -h, --help            show this help\n"
     "\n"
     "INPUT is a file, a directory (read recursively) or - for stdin (the default).\n"
@@ -147,6 +148,11 @@ int main(int argc, char** argv) {
       return kExitOk;
     } else if (a == "--strict") {
       strict = true;
+    } else if (a == "--jit") {
+      options.jit = true;
+      options.on_warning = [](const std::string& msg) {
+        std::fprintf(stderr, "rulerun: warning: %s\n", msg.c_str());
+      };
     } else if (a == "--normalize") {
       normalize = true;
     } else if (a == "--partials") {

@@ -359,6 +359,8 @@ class RuleGen {
     out.data = r_.data;
     out.references = r_.references;
     out.tags = r_.tags;
+    out.false_positives = r_.false_positives;
+    out.tuning = r_.tuning;
     out.source_file = r_.source_file;
     out.source_line = r_.source_line;
     out.kind = r_.kind;

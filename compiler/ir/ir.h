@@ -154,6 +154,8 @@ struct Rule {
   std::string description;
   Severity severity = Severity::kMedium;
   std::vector<std::string> attack, data, references, tags;
+  std::vector<std::string> false_positives;  // `falsepositives` (documentation)
+  std::string tuning;                        // `tuning` values joined by a space
 
   RuleKind kind = RuleKind::kMatch;
   ExprPtr pred;  // non-sequence kinds

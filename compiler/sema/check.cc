@@ -1100,8 +1100,13 @@ class Checker {
         out.references = texts;
       } else if (m.key == "tags") {
         out.tags = texts;
+      } else if (m.key == "falsepositives") {
+        out.false_positives = texts;
+      } else if (m.key == "tuning") {
+        out.tuning.clear();
+        for (const std::string& t : texts) out.tuning += (out.tuning.empty() ? "" : " ") + t;
       }
-      // falsepositives, tuning, author: documentation only.
+      // author: documentation only.
     }
   }
 

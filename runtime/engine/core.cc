@@ -99,9 +99,43 @@ Core::Core(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert
     }
   }
   BuildRoutes();
+  if (options_.jit) CompileJit();
 }
 
 Core::~Core() = default;
+
+void Core::CompileJit() {
+  auto warn = [&](const std::string& msg) {
+    if (options_.on_warning) options_.on_warning("jit: " + msg);
+  };
+  std::string error;
+  jit_ = JitCompiler::Create(&error);
+  if (!jit_) {
+    warn("unavailable (" + error + "); using the interpreter");
+    return;
+  }
+  size_t total = 0, fallbacks = 0;
+  std::string first_reason;
+  auto compile = [&](const Rule& rule, const Code& code) {
+    if (code.instrs.empty()) return;  // never run (or trivially false)
+    ++total;
+    std::string why;
+    if (JitPredicate fn = jit_->Compile(code, pack_, &why)) {
+      jitted_.emplace(&code, fn);
+    } else {
+      if (fallbacks++ == 0) first_reason = "rule " + rule.name + ": " + why;
+    }
+  };
+  for (const Rule& rule : program_.rules) {
+    compile(rule, rule.pred);
+    for (const Stage& st : rule.stages) compile(rule, st.pred);
+    if (rule.has_until) compile(rule, rule.until_pred);
+  }
+  if (fallbacks > 0) {
+    warn(std::to_string(fallbacks) + " of " + std::to_string(total) +
+         " predicates stay on the interpreter (first: " + first_reason + ")");
+  }
+}
 
 void Core::BuildRoutes() {
   auto find_slot = [&](std::vector<std::string> segments) -> int32_t {

@@ -24,6 +24,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/engine/lru_store.h"
 #include "runtime/engine/values.h"
+#include "runtime/jit/jit.h"
 #include "runtime/vm/event.h"
 #include "runtime/vm/interpreter.h"
 
@@ -137,6 +138,10 @@ class Core {
   const Program& program() const { return program_; }
   const EngineOptions& options() const { return options_; }
   bool Eval(const Code& code, const Event& event, const StageRefs* refs) {
+    if (!jitted_.empty()) {
+      auto it = jitted_.find(&code);
+      if (it != jitted_.end()) return RunJit(it->second, event, refs);
+    }
     return interpreter_.Run(code, event, refs);
   }
   EngineCounters& mutable_counters() { return counters_; }
@@ -156,6 +161,7 @@ class Core {
   void Process(const Event& event);
   void Reschedule(uint32_t rule);
   void BuildRoutes();
+  void CompileJit();  // options_.jit: fills jitted_
 
   // Indexed min-heap of rules by (deadline, index): one entry per rule with state.
   void HeapSiftUp(size_t i);
@@ -168,6 +174,10 @@ class Core {
   EngineOptions options_;
   AlertCallback on_alert_;
   Interpreter interpreter_;
+  // JIT tier (options_.jit): native predicates by Code, for the Codes the
+  // JIT compiled; every other Code runs on interpreter_.
+  std::unique_ptr<JitCompiler> jit_;
+  std::unordered_map<const Code*, JitPredicate> jitted_;
   EventReader reader_;
   Event event_;
   EngineCounters counters_;

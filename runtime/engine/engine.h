@@ -35,6 +35,12 @@ struct EngineOptions {
   size_t max_buffered_events = 1000000;
   // Optional side channel for late events (called during Push).
   LateCallback on_late;
+  // Compile predicates to native code with the LLVM JIT tier (runtime/jit/)
+  // when the build has it. Predicates the JIT cannot compile, and every
+  // predicate when the JIT is unavailable, keep the interpreter; each such
+  // degradation is reported once through on_warning (when set).
+  bool jit = false;
+  std::function<void(const std::string&)> on_warning;
 };
 
 // One alert, rendered. `json` is the alert's JSON object (one line, no newline)

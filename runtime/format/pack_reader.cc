@@ -233,13 +233,14 @@ bool ReadRule(Cursor& c, Rule* r) {
     }
   }
   return c.U32(&r->max_keys, "max keys") && c.Strs(&r->route_actions, "route action") &&
-         c.Strs(&r->route_operations, "route operation");
+         c.Strs(&r->route_operations, "route operation") &&
+         c.Strs(&r->false_positives, "false positive") && c.Str(&r->tuning, "tuning");
 }
 
 bool ReadRules(Cursor& c, Program* p) {
   uint32_t n;
-  // The fixed-size fields and empty vectors/strings of a rule: 123 bytes.
-  if (!c.Count(&n, 123, "rule")) return false;
+  // The fixed-size fields and empty vectors/strings of a rule: 131 bytes.
+  if (!c.Count(&n, 131, "rule")) return false;
   p->rules.resize(n);
   for (Rule& r : p->rules) {
     if (!ReadRule(c, &r)) return false;

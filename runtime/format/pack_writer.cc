@@ -132,6 +132,8 @@ void WriteRule(const Rule& r, ByteWriter& w) {
   w.U32(r.max_keys);
   w.Strs(r.route_actions);
   w.Strs(r.route_operations);
+  w.Strs(r.false_positives);
+  w.Str(r.tuning);
 }
 
 void WriteRules(const Program& p, ByteWriter& w) {

@@ -177,6 +177,12 @@ struct Rule {
   std::vector<std::string> route_actions;
   std::vector<std::string> route_operations;
 
+  // Documentation metadata (`falsepositives`, `tuning`), for `rulec doc`
+  // and alert consumers; the engine does not read them. Multiple `tuning`
+  // values are joined with a space.
+  std::vector<std::string> false_positives;
+  std::string tuning;
+
   bool operator==(const Rule&) const = default;
 };
 
