@@ -74,38 +74,6 @@ std::string SlotList(const std::vector<uint16_t>& slots, const Program& p) {
   return s + "]";
 }
 
-const char* KindName(RuleKind k) {
-  switch (k) {
-    case RuleKind::kMatch:
-      return "match";
-    case RuleKind::kCount:
-      return "count";
-    case RuleKind::kDistinct:
-      return "distinct";
-    case RuleKind::kNew:
-      return "new";
-    case RuleKind::kSequence:
-      return "sequence";
-  }
-  return "?";
-}
-
-const char* SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kLow:
-      return "low";
-    case Severity::kMedium:
-      return "medium";
-    case Severity::kHigh:
-      return "high";
-    case Severity::kCritical:
-      return "critical";
-  }
-  return "?";
-}
-
 std::string Join(const std::vector<std::string>& v, bool quote) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (quote ? Quote(v[i]) : v[i]);
@@ -148,7 +116,7 @@ std::string DumpBytecode(const Program& p) {
     out += fmt::format("  K{:<4} {}\n", i, ConstText(p.consts[i]));
   }
   for (const Rule& r : p.rules) {
-    out += fmt::format("\nrule {} ({}) @ {}:{}\n", r.name, KindName(r.kind), r.source_file,
+    out += fmt::format("\nrule {} ({}) @ {}:{}\n", r.name, RuleKindName(r.kind), r.source_file,
                        r.source_line);
     if (!r.title.empty()) out += fmt::format("  title: {}\n", Quote(r.title));
     out += fmt::format("  severity: {}\n", SeverityName(r.severity));

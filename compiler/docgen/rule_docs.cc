@@ -73,17 +73,6 @@ const std::map<std::string, ProviderTable>& Tables() {
   return tables;
 }
 
-const char* SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
-  }
-  return "medium";
-}
-
 std::string Duration(int64_t ns) {
   if (ns <= 0) return "0s";
   constexpr int64_t kS = 1000000000;

@@ -480,38 +480,6 @@ std::string List(const std::vector<std::string>& v, bool quote) {
   return s;
 }
 
-const char* KindName(RuleKind k) {
-  switch (k) {
-    case RuleKind::kMatch:
-      return "match";
-    case RuleKind::kCount:
-      return "count";
-    case RuleKind::kDistinct:
-      return "distinct";
-    case RuleKind::kNew:
-      return "new";
-    case RuleKind::kSequence:
-      return "sequence";
-  }
-  return "?";
-}
-
-const char* SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kLow:
-      return "low";
-    case Severity::kMedium:
-      return "medium";
-    case Severity::kHigh:
-      return "high";
-    case Severity::kCritical:
-      return "critical";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::string DumpExpr(const Expr& e) { return Dumper{}.Expr(e); }
@@ -521,7 +489,7 @@ std::string DumpRule(const Rule& r) {
   for (const Stage& s : r.stages) labels.push_back(s.label);
   Dumper d{&labels};
   std::string out = fmt::format("rule {} @ {}:{}\n", r.name, r.source_file, r.source_line);
-  out += fmt::format("  kind: {}\n", KindName(r.kind));
+  out += fmt::format("  kind: {}\n", RuleKindName(r.kind));
   if (!r.title.empty()) out += fmt::format("  title: {}\n", Quote(r.title));
   if (!r.description.empty()) out += fmt::format("  description: {}\n", Quote(r.description));
   out += fmt::format("  severity: {}\n", SeverityName(r.severity));

@@ -8,22 +8,6 @@
 namespace rdl::engine_internal {
 namespace {
 
-const char* SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kLow:
-      return "low";
-    case Severity::kMedium:
-      return "medium";
-    case Severity::kHigh:
-      return "high";
-    case Severity::kCritical:
-      return "critical";
-  }
-  return "medium";
-}
-
 FieldType SlotType(const Program& program, uint16_t slot) {
   return slot < program.fields.size() ? program.fields[slot].type : FieldType::kString;
 }

@@ -4,6 +4,8 @@
 // JSON/text renderings used in alerts.
 #pragma once
 
+#include "runtime/util/json_string.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -59,7 +61,7 @@ bool CandidateKeys(const Event& event, const std::vector<uint16_t>& slots,
                    std::vector<std::string>* out);
 
 // JSON rendering. Time fields (FieldType::kTime) print as RFC 3339 strings.
-void AppendJsonString(std::string_view s, std::string* out);
+inline void AppendJsonString(std::string_view s, std::string* out) { ::rdl::AppendJsonString(out, s); }
 void AppendJsonValue(const Value& v, FieldType type, std::string* out);
 // Text rendering for messages: strings unquoted, lists comma-separated,
 // missing as the empty string.

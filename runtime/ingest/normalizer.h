@@ -5,6 +5,8 @@
 // Byte-level work (files, gzip, framing) is in ingest.cc.
 #pragma once
 
+#include "runtime/util/json_string.h"
+
 #include <simdjson.h>
 
 #include <cstdint>
@@ -79,6 +81,5 @@ class Normalizer {
 // Appends `e` as minified JSON (numbers re-serialized from their parsed
 // value; strings escaped per RFC 8259).
 void AppendJson(std::string* out, simdjson::dom::element e);
-void AppendJsonString(std::string* out, std::string_view s);
 
 }  // namespace rdl::ingest

@@ -93,6 +93,28 @@ enum class RuleKind : uint8_t {
 
 enum class Severity : uint8_t { kInfo = 0, kLow = 1, kMedium = 2, kHigh = 3, kCritical = 4 };
 
+// Names as written in rules and alerts ("high", "sequence").
+inline const char* SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kInfo: return "info";
+    case Severity::kLow: return "low";
+    case Severity::kMedium: return "medium";
+    case Severity::kHigh: return "high";
+    case Severity::kCritical: return "critical";
+  }
+  return "medium";
+}
+inline const char* RuleKindName(RuleKind k) {
+  switch (k) {
+    case RuleKind::kMatch: return "match";
+    case RuleKind::kCount: return "count";
+    case RuleKind::kDistinct: return "distinct";
+    case RuleKind::kNew: return "new";
+    case RuleKind::kSequence: return "sequence";
+  }
+  return "match";
+}
+
 // A piece of an `emit` template.
 struct TemplatePart {
   enum class Kind : uint8_t {
