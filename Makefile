@@ -40,7 +40,7 @@ bench: build
 fuzz: deps
 	cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 	  -DRDL_FUZZ=ON -DRDL_TESTS=OFF -DRDL_JIT=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target rdl_fuzzers
 	bash tests/fuzz/smoke.sh build-fuzz
 
 format:
