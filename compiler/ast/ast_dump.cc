@@ -16,42 +16,12 @@
 
 #include <string>
 
+#include "compiler/source/quote.h"
 #include "compiler/ast/ast.h"
 
 namespace rdl::ast {
 
 namespace {
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += fmt::format("\\u{:04X}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 bool IsIdent(std::string_view s) {
   if (s.empty()) return false;
@@ -71,7 +41,7 @@ std::string PathText(const std::vector<std::string>& path) {
       if (i > 0) out += '.';
       out += path[i];
     } else {
-      out += "[" + Quote(path[i]) + "]";
+      out += "[" + QuoteForDump(path[i]) + "]";
     }
   }
   return out;
@@ -152,7 +122,7 @@ class Dumper {
 
   std::string Run(const File& f) {
     for (const Import& im : f.imports)
-      Line(0, fmt::format("(import {} {})", Quote(im.path), Pos(im.span)));
+      Line(0, fmt::format("(import {} {})", QuoteForDump(im.path), Pos(im.span)));
     for (const ListDecl& l : f.lists) {
       Open(0, fmt::format("list {} {}", l.name, Pos(l.span)));
       for (const ExprPtr& item : l.items) Expr(1, *item);
@@ -209,7 +179,7 @@ class Dumper {
     Open(0, fmt::format("rule {} {}", r.name, Pos(r.span)));
     for (const Meta& m : r.meta) {
       std::string values;
-      for (const MetaValue& v : m.values) values += " " + (v.quoted ? Quote(v.text) : v.text);
+      for (const MetaValue& v : m.values) values += " " + (v.quoted ? QuoteForDump(v.text) : v.text);
       Line(1, fmt::format("(meta {}{} {})", m.key, values, Pos(m.key_span)));
     }
     if (r.match_where) {
@@ -241,16 +211,16 @@ class Dumper {
                           Dur("for", r.suppress_for)));
     }
     if (r.emit_span.end > r.emit_span.begin) {
-      Line(1, fmt::format("(emit {} {})", Quote(r.emit), Pos(r.emit_span)));
+      Line(1, fmt::format("(emit {} {})", QuoteForDump(r.emit), Pos(r.emit_span)));
     }
     for (const TestBlock& t : r.tests) {
       std::string events;
       if (!t.events_file.empty()) {
-        events = fmt::format("(events file {})", Quote(t.events_file));
+        events = fmt::format("(events file {})", QuoteForDump(t.events_file));
       } else {
-        events = fmt::format("(events {})", Quote(t.events_inline));
+        events = fmt::format("(events {})", QuoteForDump(t.events_inline));
       }
-      Line(1, fmt::format("(test {} {} {} (expect {}))", Quote(t.name), Pos(t.span), events,
+      Line(1, fmt::format("(test {} {} {} (expect {}))", QuoteForDump(t.name), Pos(t.span), events,
                           t.expect_alerts));
     }
     Close();
@@ -302,7 +272,7 @@ class Dumper {
       case ExprKind::kLiteral:
         switch (e.lit) {
           case LitKind::kString:
-            return fmt::format("string {} {}", Quote(e.str), pos);
+            return fmt::format("string {} {}", QuoteForDump(e.str), pos);
           case LitKind::kInt:
             return fmt::format("int {} {}", e.i, pos);
           case LitKind::kFloat:
@@ -314,7 +284,7 @@ class Dumper {
           case LitKind::kDuration:
             return fmt::format("duration {} {}", DurationText(e.i), pos);
           case LitKind::kRegex:
-            return fmt::format("regex {}{} {}", Quote(e.str), e.icase ? " i" : "", pos);
+            return fmt::format("regex {}{} {}", QuoteForDump(e.str), e.icase ? " i" : "", pos);
         }
         return "literal ?";
       case ExprKind::kPath:

@@ -4,6 +4,7 @@
 // instructions.
 #include <fmt/format.h>
 
+#include "compiler/source/quote.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/ir/ir.h"
 #include "runtime/vm/interpreter.h"
@@ -11,29 +12,6 @@
 namespace rdl::codegen {
 
 namespace {
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string ConstText(const Constant& c) {
   switch (c.kind) {
@@ -46,14 +24,14 @@ std::string ConstText(const Constant& c) {
     case ConstKind::kFloat:
       return fmt::format("float {}", c.f);
     case ConstKind::kString:
-      return "string " + Quote(c.s);
+      return "string " + QuoteForDump(c.s);
     case ConstKind::kRegex:
       return fmt::format("regex /{}/", c.s);
     case ConstKind::kCidr:
       return "cidr " + c.s;
     case ConstKind::kStringSet: {
       std::string s = "set [";
-      for (size_t i = 0; i < c.set.size(); ++i) s += (i ? ", " : "") + Quote(c.set[i]);
+      for (size_t i = 0; i < c.set.size(); ++i) s += (i ? ", " : "") + QuoteForDump(c.set[i]);
       return s + "]";
     }
     case ConstKind::kPath:
@@ -76,7 +54,7 @@ std::string SlotList(const std::vector<uint16_t>& slots, const Program& p) {
 
 std::string Join(const std::vector<std::string>& v, bool quote) {
   std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (quote ? Quote(v[i]) : v[i]);
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (quote ? QuoteForDump(v[i]) : v[i]);
   return s;
 }
 
@@ -118,7 +96,7 @@ std::string DumpBytecode(const Program& p) {
   for (const Rule& r : p.rules) {
     out += fmt::format("\nrule {} ({}) @ {}:{}\n", r.name, RuleKindName(r.kind), r.source_file,
                        r.source_line);
-    if (!r.title.empty()) out += fmt::format("  title: {}\n", Quote(r.title));
+    if (!r.title.empty()) out += fmt::format("  title: {}\n", QuoteForDump(r.title));
     out += fmt::format("  severity: {}\n", SeverityName(r.severity));
     if (!r.attack.empty()) out += fmt::format("  attack: {}\n", Join(r.attack, false));
     if (!r.data.empty()) out += fmt::format("  data: {}\n", Join(r.data, true));
@@ -144,7 +122,7 @@ std::string DumpBytecode(const Program& p) {
         if (!m.empty()) m += " ";
         switch (part.kind) {
           case TemplatePart::Kind::kText:
-            m += Quote(part.text);
+            m += QuoteForDump(part.text);
             break;
           case TemplatePart::Kind::kField:
             m += fmt::format("F{}", part.index);

@@ -1,5 +1,6 @@
 // IR construction helpers, cloning, the capture analysis shared by codegen
 // and the state estimate, and the stable text dump (`--stage=ir`).
+#include "compiler/source/quote.h"
 #include "compiler/ir/ir.h"
 
 #include <fmt/format.h>
@@ -373,30 +374,6 @@ std::string FormatDuration(int64_t ns) {
 
 namespace {
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 const char* FieldTypeName(FieldType t) { return TypeName(TypeOfField(t)); }
 
 struct Dumper {
@@ -418,7 +395,7 @@ struct Dumper {
       case Type::kFloat:
         return fmt::format("{}", e.f);
       case Type::kString:
-        return Quote(e.text);
+        return QuoteForDump(e.text);
       case Type::kDuration:
         return FormatDuration(e.i);
       case Type::kTime:
@@ -442,7 +419,7 @@ struct Dumper {
         return fmt::format("(path {} {})", Expr(*e.kids[0]), DottedPath(e.path));
       case Op::kInSet: {
         std::string s = fmt::format("({} {} [", e.ci ? "in~" : "in", Expr(*e.kids[0]));
-        for (size_t i = 0; i < e.set.size(); ++i) s += (i ? " " : "") + Quote(e.set[i]);
+        for (size_t i = 0; i < e.set.size(); ++i) s += (i ? " " : "") + QuoteForDump(e.set[i]);
         return s + "])";
       }
       case Op::kMatch:
@@ -475,7 +452,7 @@ std::string List(const std::vector<std::string>& v, bool quote) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) s += ", ";
-    s += quote ? Quote(v[i]) : v[i];
+    s += quote ? QuoteForDump(v[i]) : v[i];
   }
   return s;
 }
@@ -490,8 +467,8 @@ std::string DumpRule(const Rule& r) {
   Dumper d{&labels};
   std::string out = fmt::format("rule {} @ {}:{}\n", r.name, r.source_file, r.source_line);
   out += fmt::format("  kind: {}\n", RuleKindName(r.kind));
-  if (!r.title.empty()) out += fmt::format("  title: {}\n", Quote(r.title));
-  if (!r.description.empty()) out += fmt::format("  description: {}\n", Quote(r.description));
+  if (!r.title.empty()) out += fmt::format("  title: {}\n", QuoteForDump(r.title));
+  if (!r.description.empty()) out += fmt::format("  description: {}\n", QuoteForDump(r.description));
   out += fmt::format("  severity: {}\n", SeverityName(r.severity));
   if (!r.attack.empty()) out += fmt::format("  attack: {}\n", List(r.attack, false));
   if (!r.data.empty()) out += fmt::format("  data: {}\n", List(r.data, true));
@@ -550,7 +527,7 @@ std::string DumpRule(const Rule& r) {
           break;
       }
     }
-    out += fmt::format("  emit: {}\n", Quote(t));
+    out += fmt::format("  emit: {}\n", QuoteForDump(t));
   }
   out += fmt::format("  route: actions [{}] operations [{}]\n", List(r.route_actions, false),
                      List(r.route_operations, false));
