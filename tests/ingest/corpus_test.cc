@@ -1279,6 +1279,38 @@ TEST_CASE("Azure details: caller forms, claims, status, case-insensitive operati
     CHECK(Field(c.events[0], "raw.operationName") ==
           "MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION");
   }
+  SUBCASE("session issuer is the token's appid claim, in each export's spelling") {
+    // Diagnostic-setting export, user token (the app is the client used).
+    auto u = One("azure/elastic-beats/supporttickets_write.log.json");
+    CHECK(Field(u.events[0], "actor.session.issuer") == "c44b4083-3bq0-49c1-b47d-974e53cbdf3c");
+    CHECK(Field(u.events[0], "actor.user.uid") == "admin@contoso.com");
+    // Diagnostic-setting export, app token: the app is the caller itself.
+    auto a = One("azure/elastic-beats/activitylogs.log.json");
+    CHECK(Field(a.events[0], "actor.session.issuer") == "8a4de8b5-095c-47d0-a96f-a75130c61d53");
+    // SDK snake_case export: `claims` at the top, user (line 02) and app (line 01).
+    auto s = One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
+    CHECK(Field(s.events[0], "actor.session.issuer") == "12345678-9abc-defg-hijk-lmnopqrstuvw");
+    CHECK(Field(s.events[0], "actor.user.uid") == "fakeemail@fakedomain.com");
+    auto d = One("azure/plaso/azure_activity_log.line01.Microsoft.Compute_disks_delete.json");
+    CHECK(Field(d.events[0], "actor.session.issuer") == "12345678-9abc-defg-hijk-lmnopqrstuvw");
+    // Records without claims (Panther's Azure fixtures) have no issuer.
+    auto n = One("azure/panther-analysis/azure_disk_deleted__00__Disk_Deleted_Successfully.json");
+    CHECK(Field(n.events[0], "actor.session.issuer") == "<missing>");
+  }
+  SUBCASE("no user agent: the Activity Log does not record one") {
+    // httpRequest holds clientRequestId, clientIpAddress and method only.
+    auto s = One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
+    CHECK(Field(s.events[0], "raw.http_request.method") == "DELETE");
+    CHECK(Field(s.events[0], "api.request.uid") == "c1759b29-92ca-4845-bcf4-a5481f306047");
+    CHECK(Field(s.events[0], "src_endpoint.ip") == "1.2.3.4");
+    for (const char* f : {"azure/elastic-beats/supporttickets_write.log.json",
+                          "azure/elastic-beats/activitylogs.log.json",
+                          "azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_"
+                          "delete.json"}) {
+      INFO(f);
+      CHECK(Field(One(f).events[0], "http_request.user_agent") == "<missing>");
+    }
+  }
   SUBCASE("SDK snake_case export: service principal by idtyp, Started is pending") {
     auto c = One("azure/plaso/azure_activity_log.line01.Microsoft.Compute_disks_delete.json");
     CHECK(Field(c.events[0], "actor.user.type") == "ServicePrincipal");
@@ -1319,6 +1351,45 @@ TEST_CASE("GCP details: Pub/Sub, service accounts, sharing, labels") {
     CHECK(Field(c.events[0], "actor.user.account.uid") == "ketchup");
     CHECK(Field(c.events[0], "actor.session.issuer") ==
           "service-1234567890@compute-system.iam.gserviceaccount.com");
+  }
+  SUBCASE("api.operation: methodName, else the request type, never `operation` or labels") {
+    // Every audit record of the corpus carries methodName.
+    auto m = One("gcp/elastic-integrations/test-compute-googleapis-com.log.json");
+    CHECK(Field(m.events[0], "api.operation") == "v1.compute.instances.insert");
+    CHECK(Field(m.events[0], "http_request.user_agent") != "<missing>");
+    // The same real records with methodName removed: the request type stands in.
+    std::string rec = ReadFileText(
+        SourcePath("tests/data/corpus/gcp/elastic-integrations/test-audit.log.line6-images-insert.json"));
+    std::string no_method = rec;
+    size_t at = no_method.find(R"("methodName":"v1.compute.images.insert",)");
+    REQUIRE(at != std::string::npos);
+    no_method.erase(at, std::string(R"("methodName":"v1.compute.images.insert",)").size());
+    Collected c = ReadText(no_method);
+    REQUIRE(c.events.size() == 1);
+    CHECK(c.errors.empty());
+    CHECK(Field(c.events[0], "api.operation") == "compute.images.insert");
+    CHECK(Field(c.events[0], "action") == "image.create");
+    CHECK(Field(c.events[0], "resource.uid") ==
+          "projects/foo/global/images/windows-server-2016-v20200805");
+    // Without the request type too, nothing names the method: the LogEntry's
+    // `operation` (id, producer, first) is not one. The record is still
+    // delivered, without api.operation and action.
+    std::string bare = no_method;
+    at = bare.find(R"("@type":"type.googleapis.com/compute.images.insert",)");
+    REQUIRE(at != std::string::npos);
+    bare.erase(at, std::string(R"("@type":"type.googleapis.com/compute.images.insert",)").size());
+    Collected b = ReadText(bare);
+    REQUIRE(b.events.size() == 1);
+    CHECK(b.errors.empty());
+    CHECK(Field(b.events[0], "raw.operation.producer") == "compute.googleapis.com");
+    CHECK(Field(b.events[0], "api.operation") == "<missing>");
+    CHECK(Field(b.events[0], "action") == "<missing>");
+    CHECK(Field(b.events[0], "api.service.name") == "compute.googleapis.com");
+    CHECK(Field(b.events[0], "status") == "success");
+    // Application log entries (jsonPayload / textPayload) have no operation at all.
+    auto j = One("gcp/plaso/gcp_logging.line08.test_subtype.json");
+    CHECK(Field(j.events[0], "api.operation") == "<missing>");
+    CHECK(Field(j.events[0], "api.service.name") == "<missing>");
   }
   SUBCASE("callerIP spelled in capitals still gives the address") {
     auto c =

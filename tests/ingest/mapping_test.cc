@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "stdlib/embedded.h"
@@ -50,7 +51,11 @@ const OpCase kOps[] = {
     {"aws", "ec2.amazonaws.com", "CopyImage", "image.copy", "image"},
     {"aws", "ec2.amazonaws.com", "DeregisterImage", "image.delete", "image"},
     {"aws", "ec2.amazonaws.com", "ModifyImageAttribute", "image.modify", "image"},
-    {"aws", "ec2.amazonaws.com", "ExportImage", "snapshot.export", "image"},
+    // An AMI written to S3 is an image export; an instance export stays snapshot.export.
+    {"aws", "ec2.amazonaws.com", "ExportImage", "image.export", "image"},
+    {"aws", "ec2.amazonaws.com", "CreateStoreImageTask", "image.export", "image"},
+    {"aws", "ec2.amazonaws.com", "CreateRestoreImageTask", "image.create", "image"},
+    {"aws", "ec2.amazonaws.com", "CreateInstanceExportTask", "snapshot.export", "instance"},
     {"aws", "ebs.amazonaws.com", "StartSnapshot", "snapshot.create", "snapshot"},
     {"aws", "ebs.amazonaws.com", "CompleteSnapshot", "snapshot.modify", "snapshot"},
     {"aws", "ebs.amazonaws.com", "PutSnapshotBlock", "snapshot.modify", "snapshot"},
@@ -178,7 +183,9 @@ TEST_CASE("the embedded tables load, and every action they name is in the taxono
   CHECK(m.azure.case_insensitive);
   CHECK(m.gcp.strip_prefixes == std::vector<std::string>{"v1.", "beta.", "alpha."});
   const ingest::Schema& schema = ingest::GetSchema();
-  CHECK(schema.actions.size() == 42);
+  CHECK(schema.actions.size() == 43);
+  CHECK(std::find(schema.actions.begin(), schema.actions.end(), "image.export") !=
+        schema.actions.end());
   int f_action = schema.Find("action");
   for (const ingest::ProviderMapping* pm : {&m.aws, &m.azure, &m.gcp}) {
     for (const auto& [name, rs] : pm->operations) {
