@@ -1,8 +1,8 @@
 // The optional native tier of the predicate VM: compiles a verified Code
 // block to machine code with LLVM's ORC LLJIT (runtime/jit/llvm_jit.cc).
-// The interpreter stays the reference semantics (and the fallback): Compile
-// returns null for a block that uses an opcode the JIT does not translate,
-// and the caller keeps interpreting that block. No LLVM type appears here;
+// The interpreter stays the reference semantics (and the fallback): every
+// opcode is translated, but when Compile fails (and returns null) the caller
+// keeps interpreting that block. No LLVM type appears here;
 // builds without LLVM link runtime/jit/jit_unavailable.cc instead.
 #pragma once
 
@@ -19,8 +19,9 @@ namespace rdl {
 
 // A predicate compiled to native code, with the contract of Interpreter::Run:
 // `slots` is the event's slot array (Event::slot(0)), `refs` the captures of
-// the partial match for LoadRef (may be null). Pure and reentrant: the
-// registers live on the native stack.
+// the partial match for LoadRef (may be null). Thread-safe: the registers
+// live on the native stack, and the scratch storage of Lower, Upper, GetPath
+// and IterInit is a thread-local arena reset when such a predicate starts.
 using JitPredicate = bool (*)(const Value* slots, const StageRefs* refs);
 
 inline bool RunJit(JitPredicate fn, const Event& event, const StageRefs* refs = nullptr) {
@@ -36,8 +37,8 @@ class JitCompiler {
 
   // Compiles a verified, non-empty block. The result stays valid while this
   // compiler and `pack` live (constants and sets are referenced, not copied).
-  // Returns null and sets *why_not when the block uses an opcode the JIT
-  // does not support (or is empty): keep the interpreter for it.
+  // Returns null and sets *why_not when the block is empty or LLVM fails
+  // (keep the interpreter for it). Thread-safe (serialized internally).
   virtual JitPredicate Compile(const Code& code, const LoadedPack& pack, std::string* why_not) = 0;
 };
 
@@ -45,7 +46,7 @@ class JitCompiler {
 // initialize at run time).
 bool JitAvailable();
 
-// Whether the JIT translates `op` (the others make Compile return null).
+// Whether the JIT translates `op`: every opcode when the JIT is available.
 bool JitSupportsOp(Op op);
 
 }  // namespace rdl
