@@ -37,11 +37,20 @@ golden-update: build
 bench: build
 	RDL_BUILD=$(BUILD) bash bench/run.sh
 
-fuzz: deps
+# libFuzzer targets (clang, ASan) in build-fuzz; see tests/fuzz/smoke.sh.
+# fuzz: each target 20 s with a random seed (exploratory).
+# fuzz-smoke: deterministic and short (-seed=1, fixed runs per target), for CI.
+.PHONY: fuzz-build fuzz-smoke
+fuzz-build: deps
 	cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 	  -DRDL_FUZZ=ON -DRDL_TESTS=OFF -DRDL_JIT=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-fuzz -j $(JOBS) --target rdl_fuzzers
+
+fuzz: fuzz-build
 	bash tests/fuzz/smoke.sh build-fuzz
+
+fuzz-smoke: fuzz-build
+	bash tests/fuzz/smoke.sh build-fuzz --ci
 
 format:
 	git ls-files '*.cc' '*.h' '*.hpp' | xargs clang-format -i

@@ -8,9 +8,16 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   antlr4 default-jre-headless libantlr4-runtime-dev
   libfmt-dev doctest-dev libsimdjson-dev libre2-dev libxxhash-dev zlib1g-dev
-  clang libclang-rt-14-dev
+  # make fuzz / fuzz-smoke: clang only recommends its libFuzzer and ASan
+  # runtimes (libclang-rt-14-dev); llvm gives llvm-symbolizer for crash stacks.
+  clang libclang-rt-14-dev llvm
   llvm-16-dev libzstd-dev
 )
+# The ingest prefilter scans raw bytes with Hyperscan, packaged for x86-64
+# only; elsewhere the build falls back to per-literal searchers.
+if [ "$(dpkg --print-architecture 2>/dev/null)" = "amd64" ]; then
+  PKGS+=(libhyperscan-dev)
+fi
 if [ "${RDL_NO_JIT:-0}" = "1" ]; then
   PKGS=("${PKGS[@]/llvm-16-dev}"); PKGS=("${PKGS[@]/libzstd-dev}")
 fi
