@@ -16,7 +16,8 @@
 #   ingest              runtime/ingest alone (bench/ingest_bench: read, parse, normalize)
 #   jq, gojq            bench/peers/t1578.jq: the four reference detections
 #   duckdb              bench/peers/duckdb.mjs: the same in SQL (@duckdb/node-api, 1 thread)
-#   rulerun             the whole T1578 pack (interpreter; --lateness 0 too;
+#   rulerun             the whole T1578 pack (interpreter, raw-byte prefilter on;
+#                       --lateness 0 and --no-prefilter too;
 #                       JIT / threads when rulerun offers them)
 # and, per provider (CloudTrail, Azure, GCP): parse floor, ingest,
 # rulerun --normalize and rulerun --pack.
@@ -165,6 +166,9 @@ run main "parse_floor --dom (simdjson DOM)" aws "$CT" records -- "$BENCH_BUILD/p
 [ "$HAVE_DUCKDB" = 1 ] && run main "duckdb $(node -e "console.log(require('./bench/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null) (1 thread)" aws "$CT" truth -- node bench/peers/duckdb.mjs "$CT" 1
 run main "rulerun (interpreter)" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" "$CT"
 run main "rulerun --lateness 0" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --lateness 0 "$CT"
+if grep -q -- '--no-prefilter' <<< "$HELP"; then
+  run main "rulerun --no-prefilter" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --no-prefilter "$CT"
+fi
 if grep -q -- '--jit' <<< "$HELP"; then
   run main "rulerun --jit" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --jit "$CT"
 fi
@@ -181,6 +185,9 @@ for pf in "aws:$CT:eventName" "azure:$AZ:operationName" "gcp:$GCP:protoPayload.m
   [ "$HAVE_INGEST" = 1 ] && run provider "ingest only" "$provider" "$file" records -- "$BENCH_BUILD/ingest_bench" "$file"
   run provider "rulerun --normalize" "$provider" "$file" normalized -- "$RULERUN" --normalize "$file"
   run provider "rulerun --pack" "$provider" "$file" alerts -- "$RULERUN" --pack "$PACK" "$file"
+  if grep -q -- '--no-prefilter' <<< "$HELP"; then
+    run provider "rulerun --pack --no-prefilter" "$provider" "$file" alerts -- "$RULERUN" --pack "$PACK" --no-prefilter "$file"
+  fi
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -13,6 +13,7 @@
 // I/O errors (unreadable or corrupted pack, unreadable input, bad flags).
 // This is the one place where the runtime and the compiler meet.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -47,6 +48,12 @@ const char kUsage[] =
     "  --strict              a malformed record or event is fatal (exit 1)\n"
     "  --partials            print the live partial matches at the end (stderr)\n"
     "  --jit                 compile predicates to native code (LLVM tier, when built)\n"
+    "  --threads N           read and normalize with N threads (default 1); the rules see\n"
+    "                        the same events in the same order, so alerts are identical\n"
+    "  --explain-prefilter   print the literals the prefilter searches for, and exit\n"
+    "  --no-prefilter        parse every record (by default records whose raw text holds\n"
+    "                        nothing any rule needs are skipped unparsed; --strict and\n"
+    "                        --normalize always parse every record)\n"
     "  -h, --help            show this help\n"
     "\n"
     "INPUT is a file, a directory (read recursively) or - for stdin (the default).\n"
@@ -103,10 +110,12 @@ std::string Where(const rdl::RecordLocation& loc) {
 
 void PrintIngestStats(const rdl::IngestStats& s) {
   std::fprintf(
-      stderr, "ingest: records=%llu bad_records=%llu files=%llu bytes=%llu input_errors=%llu\n",
+      stderr,
+      "ingest: records=%llu bad_records=%llu prefiltered=%llu files=%llu bytes=%llu "
+      "input_errors=%llu\n",
       static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.bad_records),
-      static_cast<unsigned long long>(s.files), static_cast<unsigned long long>(s.bytes),
-      static_cast<unsigned long long>(s.input_errors));
+      static_cast<unsigned long long>(s.prefiltered), static_cast<unsigned long long>(s.files),
+      static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.input_errors));
   for (const rdl::ReaderStats& r : s.readers) {
     std::fprintf(stderr, "  reader %s: records=%llu skipped=%llu\n", r.reader.c_str(),
                  static_cast<unsigned long long>(r.records),
@@ -121,7 +130,9 @@ int main(int argc, char** argv) {
   std::string pack_path;
   std::vector<std::string> rule_paths;
   std::vector<std::string> inputs;
-  bool normalize = false, strict = false, partials = false;
+  bool normalize = false, strict = false, partials = false, prefilter = true;
+  bool explain_prefilter = false;
+  int threads = 1;
   rdl::IngestOptions ingest;
   rdl::EngineOptions options;
 
@@ -153,6 +164,10 @@ int main(int argc, char** argv) {
       options.on_warning = [](const std::string& msg) {
         std::fprintf(stderr, "rulerun: warning: %s\n", msg.c_str());
       };
+    } else if (a == "--explain-prefilter") {
+      explain_prefilter = true;
+    } else if (a == "--no-prefilter") {
+      prefilter = false;
     } else if (a == "--normalize") {
       normalize = true;
     } else if (a == "--partials") {
@@ -167,6 +182,13 @@ int main(int argc, char** argv) {
     } else if ((r = value("--mapping", &v)) != 0) {
       if (r < 0) return Usage("`--mapping` needs a file");
       ingest.mapping_files.push_back(v);
+    } else if ((r = value("--threads", &v)) != 0) {
+      char* end = nullptr;
+      long n = r < 0 ? 0 : std::strtol(v.c_str(), &end, 10);
+      if (r < 0 || end == v.c_str() || *end != '\0' || n < 1 || n > 64) {
+        return Usage("`--threads` needs a number from 1 to 64");
+      }
+      threads = static_cast<int>(n);
     } else if ((r = value("--lateness", &v)) != 0) {
       if (r < 0 || !ParseDuration(v, &options.lateness_ns)) {
         return Usage("`--lateness` needs a duration like 0, 30s, 15m or 1h");
@@ -248,6 +270,37 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The raw-byte prefilter: on unless a rule needs every record, or every
+  // record must be validated (--strict).
+  if (prefilter && !strict) {
+    const rdl::Program& program = pack->program();
+    if (std::optional<rdl::PrefilterSpec> spec = rdl::PrefilterSpecOf(program)) {
+      ingest.prefilter = rdl::BuildPrefilter(*spec, ingest, &error);
+      if (!ingest.prefilter) {
+        std::fprintf(stderr, "rulerun: warning: prefilter off: %s\n", error.c_str());
+      }
+    } else {
+      for (const rdl::Rule& r : program.rules) {
+        if (r.prefilter_all) {
+          std::fprintf(stderr, "rulerun: prefilter off: rule %s may need any record\n",
+                       r.name.c_str());
+          break;
+        }
+      }
+    }
+  }
+
+  if (explain_prefilter) {
+    if (!ingest.prefilter) {
+      std::printf("prefilter: off\n");
+      return kExitOk;
+    }
+    for (const std::string& l : rdl::ExplainPrefilter(*ingest.prefilter)) {
+      std::printf("%s\n", l.c_str());
+    }
+    return kExitOk;
+  }
+
   // Run.
   const rdl::RecordLocation* current = nullptr;
   uint64_t late_reported = 0;
@@ -266,8 +319,8 @@ int main(int argc, char** argv) {
     std::fwrite(a.json.data(), 1, a.json.size(), stdout);
     std::fputc('\n', stdout);
   });
-  bool ok = rdl::ReadInputs(
-      inputs, ingest,
+  bool ok = rdl::ReadInputsParallel(
+      inputs, ingest, threads,
       [&](std::string_view json, const rdl::RecordLocation& loc) {
         if (fatal_input) return;  // --strict: stop evaluating after the first bad event
         current = &loc;

@@ -4,9 +4,9 @@
 // instructions.
 #include <fmt/format.h>
 
-#include "compiler/source/quote.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/ir/ir.h"
+#include "compiler/source/quote.h"
 #include "runtime/vm/interpreter.h"
 
 namespace rdl::codegen {
@@ -116,6 +116,12 @@ std::string DumpBytecode(const Program& p) {
     }
     out += fmt::format("  route: actions [{}] operations [{}]\n", Join(r.route_actions, false),
                        Join(r.route_operations, false));
+    if (r.prefilter_all) {
+      out += "  prefilter: every record\n";
+    } else {
+      out += fmt::format("  prefilter: actions [{}] literals [{}]\n",
+                         Join(r.prefilter_actions, false), Join(r.prefilter_literals, true));
+    }
     if (!r.message.empty()) {
       std::string m;
       for (const TemplatePart& part : r.message) {

@@ -434,6 +434,9 @@ class RuleGen {
     }
     out.route_actions = r_.route_actions;
     out.route_operations = r_.route_operations;
+    out.prefilter_all = r_.prefilter_all;
+    out.prefilter_actions = r_.prefilter_actions;
+    out.prefilter_literals = r_.prefilter_literals;
     return out;
   }
 

@@ -1,11 +1,12 @@
 // IR construction helpers, cloning, the capture analysis shared by codegen
 // and the state estimate, and the stable text dump (`--stage=ir`).
-#include "compiler/source/quote.h"
 #include "compiler/ir/ir.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "compiler/source/quote.h"
 
 namespace rdl::ir {
 
@@ -468,7 +469,8 @@ std::string DumpRule(const Rule& r) {
   std::string out = fmt::format("rule {} @ {}:{}\n", r.name, r.source_file, r.source_line);
   out += fmt::format("  kind: {}\n", RuleKindName(r.kind));
   if (!r.title.empty()) out += fmt::format("  title: {}\n", QuoteForDump(r.title));
-  if (!r.description.empty()) out += fmt::format("  description: {}\n", QuoteForDump(r.description));
+  if (!r.description.empty())
+    out += fmt::format("  description: {}\n", QuoteForDump(r.description));
   out += fmt::format("  severity: {}\n", SeverityName(r.severity));
   if (!r.attack.empty()) out += fmt::format("  attack: {}\n", List(r.attack, false));
   if (!r.data.empty()) out += fmt::format("  data: {}\n", List(r.data, true));
@@ -531,6 +533,12 @@ std::string DumpRule(const Rule& r) {
   }
   out += fmt::format("  route: actions [{}] operations [{}]\n", List(r.route_actions, false),
                      List(r.route_operations, false));
+  if (r.prefilter_all) {
+    out += "  prefilter: every record\n";
+  } else {
+    out += fmt::format("  prefilter: actions [{}] literals [{}]\n",
+                       List(r.prefilter_actions, false), List(r.prefilter_literals, true));
+  }
   out += fmt::format("  state: {}\n", StateEstimate(r));
   return out;
 }

@@ -178,6 +178,9 @@ struct Rule {
   std::vector<TemplatePiece> message;
 
   std::vector<std::string> route_actions, route_operations;  // filled by the `route` pass
+  // Filled by the `prefilter` pass (see Program's Rule); all by default.
+  bool prefilter_all = true;
+  std::vector<std::string> prefilter_actions, prefilter_literals;
 };
 
 struct Pack {

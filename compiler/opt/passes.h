@@ -28,6 +28,7 @@ bool Optimize(ir::Pack& pack, const std::vector<std::string>& disabled, std::str
 void ConstantFold(ir::Rule& rule);
 void CheapFirst(ir::Rule& rule);
 void Route(ir::Rule& rule);
+void Prefilter(ir::Rule& rule);
 
 // Expression-level entry points (also used by lints and tests).
 ir::ExprPtr FoldExpr(ir::ExprPtr e);
@@ -38,5 +39,21 @@ struct Routes {
   std::vector<std::string> actions, operations;  // sorted, unique
 };
 Routes RoutesOf(const ir::Expr& pred);
+
+// What a record's raw text must contain for a predicate to match (see
+// prefilter.cc): one of `actions` (through the provider tables) or one of
+// `literals` (ASCII case-insensitive substrings).
+struct Needs {
+  bool ok = false;                             // false: any record may match
+  std::vector<std::string> actions, literals;  // sorted, unique
+};
+Needs NeedsOfExpr(const ir::Expr& pred);
+// The longest run of `text` that JSON writes verbatim (no quote, backslash
+// or control character), or "" when shorter than the prefilter's minimum.
+std::string PrefilterLiteral(std::string_view text);
+// A literal every match of the RE2 pattern contains ("" when none is
+// certain): the longest run of literal characters outside groups, classes
+// and optional atoms; "" for a top-level alternation.
+std::string RegexRequiredLiteral(std::string_view re);
 
 }  // namespace rdl::opt

@@ -32,6 +32,9 @@ class Cursor {
       : bytes_(bytes), pos_(begin), end_(end), section_(section), error_(error) {}
 
   bool ok() const { return ok_; }
+  // The pack's minor version: fields added by later minors are read only
+  // when present.
+  uint16_t minor = kPackVersionMinor;
   size_t pos() const { return pos_; }
   size_t left() const { return end_ - pos_; }
 
@@ -234,13 +237,17 @@ bool ReadRule(Cursor& c, Rule* r) {
   }
   return c.U32(&r->max_keys, "max keys") && c.Strs(&r->route_actions, "route action") &&
          c.Strs(&r->route_operations, "route operation") &&
-         c.Strs(&r->false_positives, "false positive") && c.Str(&r->tuning, "tuning");
+         c.Strs(&r->false_positives, "false positive") && c.Str(&r->tuning, "tuning") &&
+         (c.minor < 1 || (c.Bool(&r->prefilter_all, "prefilter all") &&
+                          c.Strs(&r->prefilter_actions, "prefilter action") &&
+                          c.Strs(&r->prefilter_literals, "prefilter literal")));
 }
 
 bool ReadRules(Cursor& c, Program* p) {
   uint32_t n;
-  // The fixed-size fields and empty vectors/strings of a rule: 131 bytes.
-  if (!c.Count(&n, 131, "rule")) return false;
+  // The fixed-size fields and empty vectors/strings of a rule: 131 bytes
+  // (140 from 1.1 on).
+  if (!c.Count(&n, c.minor < 1 ? 131 : 140, "rule")) return false;
   p->rules.resize(n);
   for (Rule& r : p->rules) {
     if (!ReadRule(c, &r)) return false;
@@ -331,6 +338,7 @@ bool ReadPack(std::span<const uint8_t> bytes, Program* out, std::string* error) 
                   fmt::format("section {} size {} past end of pack", SectionName(id), size));
     }
     Cursor c(bytes, offset, offset + size, SectionName(id), error);
+    c.minor = minor;
     if (!kReaders[i](c, &p) || !c.Finish()) return false;
     expect = static_cast<size_t>(offset) + size;
   }

@@ -134,6 +134,9 @@ void WriteRule(const Rule& r, ByteWriter& w) {
   w.Strs(r.route_operations);
   w.Strs(r.false_positives);
   w.Str(r.tuning);
+  w.Bool(r.prefilter_all);
+  w.Strs(r.prefilter_actions);
+  w.Strs(r.prefilter_literals);
 }
 
 void WriteRules(const Program& p, ByteWriter& w) {

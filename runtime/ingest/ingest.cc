@@ -14,9 +14,11 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "runtime/ingest/mapping.h"
 #include "runtime/ingest/normalizer.h"
+#include "runtime/ingest/prefilter.h"
 
 namespace rdl {
 namespace {
@@ -54,6 +56,31 @@ class FdInput : public RawInput {
 
  private:
   int fd_;
+};
+
+// The bytes [begin, end) of a file (a piece of a JSON-lines file read by
+// one thread of ReadInputsParallel).
+class RangeInput : public RawInput {
+ public:
+  RangeInput(int fd, uint64_t begin, uint64_t end) : fd_(fd), at_(begin), end_(end) {}
+  ssize_t Read(char* buf, size_t n, std::string* error) override {
+    n = static_cast<size_t>(std::min<uint64_t>(n, end_ - at_));
+    if (n == 0) return 0;
+    for (;;) {
+      ssize_t r = ::pread(fd_, buf, n, static_cast<off_t>(at_));
+      if (r >= 0) {
+        at_ += static_cast<uint64_t>(r);
+        return r;
+      }
+      if (errno == EINTR) continue;
+      *error = std::string("read error: ") + std::strerror(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  uint64_t at_, end_;
 };
 
 class MemoryInput : public RawInput {
@@ -282,6 +309,7 @@ class Run : public ingest::RecordSink {
     // A sink that starts another run on this thread gets its own buffers.
     scratch_ = cached.in_use ? &own_ : &cached;
     scratch_->in_use = true;
+    if (options.prefilter) prefilter_.emplace(options.prefilter);
   }
   ~Run() override { scratch_->in_use = false; }
 
@@ -331,7 +359,9 @@ class Run : public ingest::RecordSink {
   }
 
   // Reads one input to its end (or to the stop).
-  void ReadOne(std::string_view name, RawInput* raw) {
+  // `lines`: the input is known to be JSON lines (a piece of a file that
+  // starts with one), whatever its first line looks like.
+  void ReadOne(std::string_view name, RawInput* raw, bool lines = false) {
     file_ = name;
     record_ = 0;
     ++stats_->files;
@@ -370,14 +400,14 @@ class Run : public ingest::RecordSink {
     uint64_t line = 1 + std::count(data(), data() + pos_, '\n');
     size_t first_line_end = line_end == std::string_view::npos ? size() : line_end;
     size_t end = ScanValue(data(), pos_, first_line_end);
-    bool line_mode = end != std::string_view::npos;
-    if (line_mode) {
+    bool line_mode = lines || end != std::string_view::npos;
+    if (line_mode && !lines) {
       for (size_t i = end; i < first_line_end; ++i) {
         if (!IsSpace(data()[i])) line_mode = false;
       }
     }
     if (line_mode) {
-      ReadLines(line);
+      stats_->lines += ReadLines(line) - 1;
     } else {
       ReadDocuments(line);
     }
@@ -428,6 +458,17 @@ class Run : public ingest::RecordSink {
     pos_ = 0;
   }
 
+  // True (and counted) when the prefilter proves no rule cares about the
+  // record or document in [p, p + n) (blanks trimmed). Only its framing is
+  // checked: text that is not one object (a truncated or garbled line) is
+  // parsed, so it is reported as a bad record.
+  bool Skippable(const char* p, size_t n) {
+    if (!prefilter_ || n < 2 || p[0] != '{' || p[n - 1] != '}') return false;
+    if (prefilter_->MayMatter(std::string_view(p, n))) return false;
+    ++stats_->prefiltered;
+    return true;
+  }
+
   void ParseAndHandle(const char* p, size_t n, uint64_t line, bool last_and_cut) {
     dom::element doc;
     if (auto err = scratch_->parser.parse(p, n, false).get(doc)) {
@@ -442,7 +483,8 @@ class Run : public ingest::RecordSink {
     normalizer_.HandleDocument(doc, line, this);
   }
 
-  void ReadLines(uint64_t line) {
+  // Returns the number of the line after the last newline read.
+  uint64_t ReadLines(uint64_t line) {
     while (!stopped_) {
       size_t nl = Find('\n', pos_);
       if (nl == std::string_view::npos && !eof_) {
@@ -456,7 +498,11 @@ class Run : public ingest::RecordSink {
       while (e > b && IsSpace(data()[e - 1])) --e;
       if (b < e) {
         bool cut = nl == std::string_view::npos && !decoder_->error().empty();
-        ParseAndHandle(data() + b, e - b, line, cut);
+        if (Skippable(data() + b, e - b)) {
+          ++record_;
+        } else {
+          ParseAndHandle(data() + b, e - b, line, cut);
+        }
       }
       if (nl == std::string_view::npos) {
         pos_ = size();
@@ -465,6 +511,7 @@ class Run : public ingest::RecordSink {
       pos_ = nl + 1;
       ++line;
     }
+    return line;
   }
 
   void ReadDocuments(uint64_t line) {
@@ -477,6 +524,10 @@ class Run : public ingest::RecordSink {
       line += std::count(data() + counted, data() + pos_, '\n');
       counted = pos_;
       size_t end = ScanValue(data(), pos_, size());
+      if (end != std::string_view::npos && Skippable(data() + pos_, end - pos_)) {
+        pos_ = end;
+        continue;
+      }
       dom::element doc;
       simdjson::error_code err = simdjson::SUCCESS;
       if (end == std::string_view::npos) {
@@ -517,6 +568,7 @@ class Run : public ingest::RecordSink {
   uint64_t record_ = 0;
   bool stopped_ = false, failed_ = false;
 
+  std::optional<ingest::RecordFilter::Scanner> prefilter_;
   Scratch own_;
   Scratch* scratch_;
   Decoder* decoder_ = nullptr;
@@ -533,7 +585,7 @@ class Run : public ingest::RecordSink {
 // notes, checksums, scripts) are skipped in directory walks, so a sample
 // folder with a README reads cleanly; a file named explicitly is always read.
 bool IsDocumentationFile(const std::string& name) {
-  static const char* const kSuffixes[] = {".md", ".txt", ".csv", ".yml", ".yaml", ".sh",
+  static const char* const kSuffixes[] = {".md", ".txt",  ".csv", ".yml",    ".yaml", ".sh",
                                           ".py", ".html", ".sig", ".sha256", ".pdf"};
   for (const char* suffix : kSuffixes) {
     size_t n = std::char_traits<char>::length(suffix);
@@ -605,6 +657,39 @@ const ingest::Mappings* Prepare(const IngestOptions& options,
 
 }  // namespace
 
+bool StartsWithJsonLine(std::string_view data) {
+  size_t pos = 0;
+  if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+  while (pos < data.size() && IsSpace(data[pos])) ++pos;
+  if (pos >= data.size()) return false;
+  size_t nl = data.find('\n', pos);
+  size_t line_end = nl == std::string_view::npos ? data.size() : nl;
+  size_t end = ScanValue(data.data(), pos, line_end);
+  if (end == std::string_view::npos) return false;
+  for (size_t i = end; i < line_end; ++i) {
+    if (!IsSpace(data[i])) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const ingest::RecordFilter> BuildPrefilter(const PrefilterSpec& spec,
+                                                           const IngestOptions& options,
+                                                           std::string* error) {
+  std::unique_ptr<ingest::Mappings> owned;
+  std::string message;
+  const ingest::Mappings* mappings =
+      Prepare(options, &owned, [&](const std::string& m) { message = m; });
+  if (!mappings) {
+    *error = message;
+    return nullptr;
+  }
+  return ingest::RecordFilter::Build(spec, *mappings, error);
+}
+
+std::vector<std::string> ExplainPrefilter(const ingest::RecordFilter& filter) {
+  return filter.Explain();
+}
+
 bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& options,
                 const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
   IngestStats local;
@@ -641,6 +726,28 @@ bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& opt
       run.ReadOne(file, &in);
       ::close(fd);
     }
+  }
+  run.Finish();
+  return !run.failed();
+}
+
+bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,
+                   const IngestOptions& options, const EventSink& on_event,
+                   const ErrorSink& on_error, IngestStats* stats) {
+  IngestStats local;
+  if (!stats) stats = &local;
+  *stats = IngestStats{};
+  std::unique_ptr<ingest::Mappings> owned;
+  const ingest::Mappings* mappings = Prepare(options, &owned, on_error);
+  if (!mappings) return false;
+  Run run(options, *mappings, on_event, on_error, stats);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    run.InputError(path, std::string("cannot open: ") + std::strerror(errno), true);
+  } else {
+    RangeInput in(fd, begin, end);
+    run.ReadOne(path, &in, /*lines=*/true);
+    ::close(fd);
   }
   run.Finish();
   return !run.failed();

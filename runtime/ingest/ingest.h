@@ -11,11 +11,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "rdl/program.h"
+
 namespace rdl {
+
+namespace ingest {
+class RecordFilter;
+}
 
 struct RecordLocation {
   std::string_view file;  // "-" for stdin
@@ -37,7 +45,33 @@ struct IngestOptions {
   bool allow_missing_time = false;
   // Records whose minified JSON exceeds this are bad records (skipped).
   uint64_t max_record_bytes = 1 << 20;
+  // The raw-byte prefilter (BuildPrefilter; null: every record is parsed).
+  // A line of JSON lines, or a whole document otherwise, is skipped unparsed
+  // when its text holds none of the literals; skipped records are counted
+  // in IngestStats::prefiltered, and not checked for validity.
+  std::shared_ptr<const ingest::RecordFilter> prefilter;
+  // ReadInputsParallel: JSON-lines files larger than this are read in
+  // pieces of about this size.
+  uint64_t piece_bytes = 8u << 20;
 };
+
+// What a pack needs records to carry (the union of its rules' prefilter
+// hints), or nullopt when some rule may need any record.
+struct PrefilterSpec {
+  std::vector<std::string> actions;   // a record matters when its operation maps to one
+  std::vector<std::string> literals;  // ... or its text contains one (case-insensitive)
+};
+std::optional<PrefilterSpec> PrefilterSpecOf(const Program& program);
+
+// Compiles the prefilter for `spec` against the mapping tables `options`
+// selects (embedded plus options.mapping_files): the literal set of
+// runtime/ingest/prefilter.h. Null with *error when a table does not load.
+std::shared_ptr<const ingest::RecordFilter> BuildPrefilter(const PrefilterSpec& spec,
+                                                           const IngestOptions& options,
+                                                           std::string* error);
+// What the prefilter searches for, one line each, for `rulerun
+// --explain-prefilter` and tests.
+std::vector<std::string> ExplainPrefilter(const ingest::RecordFilter& filter);
 
 struct ReaderStats {
   std::string reader;  // "cloudtrail", "azure", "gcp", "ocsf", "normalized", "unknown"
@@ -48,6 +82,8 @@ struct ReaderStats {
 struct IngestStats {
   uint64_t records = 0;      // normalized and delivered
   uint64_t bad_records = 0;  // counted, reported, skipped
+  uint64_t prefiltered = 0;  // lines / documents skipped unparsed by the prefilter
+  uint64_t lines = 0;        // newlines read in inputs framed as JSON lines
   // Readers that saw at least one record, in the fixed order cloudtrail,
   // azure, gcp, ocsf, normalized, unknown ("unknown": bad records whose
   // format could not be told, e.g. invalid JSON before any good record).
@@ -68,6 +104,26 @@ using ErrorSink = std::function<void(const std::string& message)>;
 // record was seen (reading stops there), or when an input cannot be opened.
 bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& options,
                 const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats);
+
+// ReadInputs with `threads` threads: JSON-lines files are cut into pieces at
+// line ends, and pieces, compressed files and other inputs are read
+// (decompressed, prefiltered, parsed, normalized) in parallel, while
+// on_event and on_error are still called on the calling thread in the order
+// ReadInputs would call them: a consumer sees the same stream. Directories
+// and stdin are read by one thread each. threads <= 1 is ReadInputs.
+bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOptions& options,
+                        int threads, const EventSink& on_event, const ErrorSink& on_error,
+                        IngestStats* stats);
+
+// Reads the bytes [begin, end) of the file `path`, a piece of a JSON-lines
+// file, as one JSON-lines input (messages count lines from `begin`).
+bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,
+                   const IngestOptions& options, const EventSink& on_event,
+                   const ErrorSink& on_error, IngestStats* stats);
+
+// True when `data` (after blanks and a UTF-8 BOM) starts with one complete
+// JSON value on its first line: ReadInputs then reads it as JSON lines.
+bool StartsWithJsonLine(std::string_view data);
 
 // Reads one in-memory input (plain or gzip bytes) named `name` in messages:
 // what ReadInputs does per file, for embedders and fuzzers.

@@ -33,9 +33,19 @@ expect_rc $? 0 "malformed line"
 has "$T/out" '"events":["e1"]' "first alert"
 has "$T/out" '"events":["e2"]' "second alert"
 has "$T/err" "$T/ev.jsonl:3:" "file:line of the bad line"
-has "$T/err" "summary: events=3 bad=1 late=0 alerts=2" "summary counts"
+# The volume.create line holds nothing the rule needs: the prefilter skips
+# it unparsed (counted); the broken line is not one object, so it is parsed
+# and reported.
+has "$T/err" "summary: events=2 bad=1 late=0 alerts=2" "summary counts"
+has "$T/err" "prefiltered=1 " "prefiltered count"
 has "$T/err" "rule snap: alerts=2" "per-rule summary"
-has "$T/err" "reader normalized: records=3 skipped=1" "reader stats"
+has "$T/err" "reader normalized: records=2 skipped=1" "reader stats"
+
+# --no-prefilter parses (and counts) every record.
+"$BIN/rulerun" --pack "$T/p.rpk" --no-prefilter "$T/ev.jsonl" >"$T/out" 2>"$T/err"
+expect_rc $? 0 "--no-prefilter"
+has "$T/err" "summary: events=3 bad=1 late=0 alerts=2" "summary counts without the prefilter"
+has "$T/err" "prefiltered=0 " "nothing prefiltered"
 
 # --strict: the same line is fatal.
 "$BIN/rulerun" --pack "$T/p.rpk" --strict "$T/ev.jsonl" >"$T/out" 2>"$T/err"

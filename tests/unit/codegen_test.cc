@@ -195,7 +195,7 @@ TEST_CASE("the same sources give the same Program and the same pack bytes") {
 TEST_CASE("passes are named and switchable; routes are empty without `route`") {
   std::vector<std::string> names;
   for (const opt::PassInfo& p : opt::Passes()) names.push_back(p.name);
-  CHECK(names == std::vector<std::string>{"constant-fold", "cheap-first", "route"});
+  CHECK(names == std::vector<std::string>{"constant-fold", "cheap-first", "route", "prefilter"});
   CHECK(opt::IsPass("route"));
   CHECK_FALSE(opt::IsPass("cse"));
   std::string rule =
@@ -206,12 +206,61 @@ TEST_CASE("passes are named and switchable; routes are empty without `route`") {
                              "resource.uid:string /x/))") != std::string::npos);
   CHECK(on.program().rules[0].route_actions == std::vector<std::string>{"snapshot.create"});
   CompileOptions off;
-  off.disabled_passes = {"constant-fold", "cheap-first", "route"};
+  off.disabled_passes = {"constant-fold", "cheap-first", "route", "prefilter"};
   Result raw = CompileText(rule, off);
   REQUIRE(raw.out.has_value());
   CHECK(raw.out->ir_dump.find("pred: (and (matches resource.uid:string /x/) (== (* 2 3) 6) (== "
                               "action:string \"snapshot.create\"))") != std::string::npos);
   CHECK(raw.program().rules[0].route_actions.empty());
+  CHECK(raw.program().rules[0].prefilter_all);
+}
+
+TEST_CASE("regex required literals: the longest run every match contains") {
+  CHECK(opt::RegexRequiredLiteral("^Send(SerialConsole)?SSHPublicKey\\s*$") == "SSHPublicKey");
+  CHECK(opt::RegexRequiredLiteral("(?i)/extensions/(a|b)$") == "/extensions/");
+  CHECK(opt::RegexRequiredLiteral("abc|defgh") == "");               // top-level alternation
+  CHECK(opt::RegexRequiredLiteral("colou?r-scheme") == "r-scheme");  // `u?` is optional
+  CHECK(opt::RegexRequiredLiteral("ab+cdef") == "cdef");             // `b+`: one b, then a break
+  CHECK(opt::RegexRequiredLiteral("x{0,3}yz\\.com") == "yz.com");
+  CHECK(opt::RegexRequiredLiteral("[a-z]+\\d{2}") == "");
+  CHECK(opt::RegexRequiredLiteral("\\Qa.b*c\\E") == "a.b*c");
+  CHECK(opt::PrefilterLiteral("\"userData\"") == "userData");  // quotes are escaped in JSON
+  CHECK(opt::PrefilterLiteral("ab") == "");                    // too short to be worth it
+}
+
+TEST_CASE("prefilter: what a record's raw text must contain for a rule to care") {
+  auto needs = [](const std::string& cond) {
+    Result r = CompileText(MatchRule(cond));
+    INFO(r.Text());
+    REQUIRE(r.out.has_value());
+    const Rule& rule = r.program().rules[0];
+    if (rule.prefilter_all) return std::string("all");
+    std::string out;
+    for (const std::string& a : rule.prefilter_actions) out += "a:" + a + " ";
+    for (const std::string& l : rule.prefilter_literals) out += "l:" + l + " ";
+    return out;
+  };
+  CHECK(needs("action == \"snapshot.create\" and status == \"success\"") == "a:snapshot.create ");
+  CHECK(needs("action in [\"snapshot.create\", \"snapshot.delete\"]") ==
+        "a:snapshot.create a:snapshot.delete ");
+  // Operation names and raw values are written verbatim in the record.
+  CHECK(needs("api.operation in~ [\"DisableEbsEncryptionByDefault\"]") ==
+        "l:disableebsencryptionbydefault ");
+  CHECK(needs("api.operation matches /^Send(SerialConsole)?SSHPublicKey\\s*$/") ==
+        "l:SSHPublicKey ");
+  CHECK(needs("exists(raw.requestParameters.userData) or raw.x == \"abc\"") == "l:abc l:userData ");
+  CHECK(needs("any k in raw.keys: k in [\"ssh-keys\", \"sshKeys\"]") == "l:ssh-keys l:sshKeys ");
+  CHECK(needs("endswith(api.operation, \"setCommonInstanceMetadata\")") ==
+        "l:setCommonInstanceMetadata ");
+  // A conjunction takes one operand's need; a disjunction needs all of them.
+  CHECK(needs("status == \"failure\" and (action == \"snapshot.share\" or exists(raw.foo))") ==
+        "a:snapshot.share l:foo ");
+  // Nothing certain: every record.
+  CHECK(needs("status == \"failure\"") == "all");
+  CHECK(needs("action == \"snapshot.create\" or status == \"failure\"") == "all");
+  CHECK(needs("not (action == \"snapshot.create\")") == "all");
+  CHECK(needs("resource.uid == \"snap-1\"") == "all");       // normalized: not verbatim
+  CHECK(needs("all k in raw.keys: k == \"abc\"") == "all");  // true on an empty array
 }
 
 TEST_CASE("constant-fold follows VM semantics and declines where they could differ") {
@@ -343,7 +392,7 @@ TEST_CASE("VM: optimized and unoptimized code agree") {
       "(status == \"ok\" or 1 > 2) and not (action == \"snapshot.create\" and "
       "resource.uid matches /^x/) and (any v in raw.v: v > 2 or v == 0)");
   CompileOptions off;
-  off.disabled_passes = {"constant-fold", "cheap-first", "route"};
+  off.disabled_passes = {"constant-fold", "cheap-first", "route", "prefilter"};
   Vm a(rules), b(rules, off);
   const std::vector<std::string> events = {
       "",

@@ -95,6 +95,26 @@ TEST_CASE("ReadPack(WritePack(p)) == p") {
   }
 }
 
+// Found by fuzz_pack_loader: a NaN in a constant's float (even the unused
+// float of a string constant) made the round trip compare unequal.
+TEST_CASE("ReadPack(WritePack(p)) == p with NaN and signed-zero floats") {
+  Program p = MakeProgram({}, {});
+  for (double f : {std::nan(""), -std::nan(""), -0.0, 0.0}) {
+    Constant k;
+    k.kind = ConstKind::kFloat;
+    k.f = f;
+    p.consts.push_back(k);
+    k.kind = ConstKind::kString;
+    k.s = "x";
+    p.consts.push_back(k);
+  }
+  Program back;
+  std::string error;
+  REQUIRE_MESSAGE(ReadPack(WritePack(p), &back, &error), error);
+  CHECK(back == p);
+  CHECK_FALSE(p.consts[4] == p.consts[6]);  // -0.0 and 0.0 are different constants
+}
+
 TEST_CASE("writing is deterministic") {
   std::vector<uint8_t> a = WritePack(Rich());
   std::vector<uint8_t> b = WritePack(Rich());
@@ -129,7 +149,7 @@ TEST_CASE("header layout") {
 
 TEST_CASE("the empty pack, byte for byte (docs/pack-format.md)") {
   const std::vector<uint8_t> want = {
-      0x44, 0x52, 0x50, 0x4b, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
+      0x44, 0x52, 0x50, 0x4b, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
       0x00, 0x00, 0x60, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x72, 0xae, 0x72, 0xa3,
       0x13, 0x7b, 0xd1, 0x69, 0x01, 0x00, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x04, 0x00,
       0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x54, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
@@ -138,6 +158,12 @@ TEST_CASE("the empty pack, byte for byte (docs/pack-format.md)") {
       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
   };
   CHECK(WritePack(Program{}) == want);
+  // A 1.0 pack (no prefilter fields; here no rules either) still reads.
+  std::vector<uint8_t> v10 = want;
+  v10[6] = 0;
+  Program out;
+  std::string error;
+  CHECK(ReadPack(v10, &out, &error));
 }
 
 TEST_CASE("truncation at every byte offset is rejected") {
@@ -190,12 +216,12 @@ TEST_CASE("header errors") {
   b[4] = 2;  // major 2
   CHECK_FALSE(ReadPack(b, &out, &error));
   CHECK(error ==
-        "offset 0x4 [header]: unsupported pack version 2.0 (this runtime reads 1.0 to 1.0)");
+        "offset 0x4 [header]: unsupported pack version 2.1 (this runtime reads 1.0 to 1.1)");
   b = good;
-  b[6] = 1;  // minor 1: newer than this reader
+  b[6] = 2;  // minor 2: newer than this reader
   CHECK_FALSE(ReadPack(b, &out, &error));
   CHECK(error ==
-        "offset 0x4 [header]: unsupported pack version 1.1 (this runtime reads 1.0 to 1.0)");
+        "offset 0x4 [header]: unsupported pack version 1.2 (this runtime reads 1.0 to 1.1)");
   b = good;
   b[8] = 4;
   CHECK_FALSE(ReadPack(b, &out, &error));

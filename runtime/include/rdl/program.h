@@ -7,6 +7,7 @@
 // extractors) from it. Everything here is serialized by runtime/format/.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,9 +26,9 @@ enum class Op : uint8_t {
 // One instruction, 8 bytes. Operand meanings per opcode in opcodes.def.
 struct Instr {
   Op op = Op::Return;
-  uint8_t a = 0;   // register (destination or tested)
-  uint16_t b = 0;  // register, constant, field slot, stage or jump target
-  uint16_t c = 0;  // register, constant or capture index
+  uint8_t a = 0;     // register (destination or tested)
+  uint16_t b = 0;    // register, constant, field slot, stage or jump target
+  uint16_t c = 0;    // register, constant or capture index
   uint16_t pad = 0;  // always 0 (verified)
   bool operator==(const Instr&) const = default;
 };
@@ -46,13 +47,13 @@ struct Code {
 enum class ConstKind : uint8_t {
   kNull = 0,
   kBool = 1,
-  kInt = 2,       // also durations and times, as int64 nanoseconds
+  kInt = 2,  // also durations and times, as int64 nanoseconds
   kFloat = 3,
   kString = 4,
-  kRegex = 5,     // RE2 pattern text (case-insensitivity folded in as (?i))
-  kCidr = 6,      // "10.0.0.0/8" or "2001:db8::/32"
-  kStringSet = 7, // `set` holds the members (already lower-cased for *CI ops)
-  kPath = 8,      // dotted json path for GetPath, in `set` as segments
+  kRegex = 5,      // RE2 pattern text (case-insensitivity folded in as (?i))
+  kCidr = 6,       // "10.0.0.0/8" or "2001:db8::/32"
+  kStringSet = 7,  // `set` holds the members (already lower-cased for *CI ops)
+  kPath = 8,       // dotted json path for GetPath, in `set` as segments
 };
 
 struct Constant {
@@ -62,14 +63,26 @@ struct Constant {
   double f = 0;
   std::string s;                 // kString, kRegex, kCidr
   std::vector<std::string> set;  // kStringSet members, kPath segments
-  bool operator==(const Constant&) const = default;
+  // Equal when the pack bytes are: `f` compares by bit pattern (a NaN equals
+  // itself, 0.0 and -0.0 differ), as codegen's constant table keys it, so
+  // ReadPack(WritePack(p)) == p holds for every float.
+  bool operator==(const Constant& o) const {
+    return kind == o.kind && b == o.b && i == o.i &&
+           std::bit_cast<uint64_t>(f) == std::bit_cast<uint64_t>(o.f) && s == o.s && set == o.set;
+  }
 };
 
 // ------------------------------------------------------------------ fields --
 
 // Types of normalized fields (from stdlib/schema.json); kJson for raw.* paths.
 enum class FieldType : uint8_t {
-  kString = 0, kInt = 1, kFloat = 2, kBool = 3, kTime = 4, kIp = 5, kJson = 6,
+  kString = 0,
+  kInt = 1,
+  kFloat = 2,
+  kBool = 3,
+  kTime = 4,
+  kIp = 5,
+  kJson = 6,
   kStringList = 7,
 };
 
@@ -96,21 +109,31 @@ enum class Severity : uint8_t { kInfo = 0, kLow = 1, kMedium = 2, kHigh = 3, kCr
 // Names as written in rules and alerts ("high", "sequence").
 inline const char* SeverityName(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "medium";
 }
 inline const char* RuleKindName(RuleKind k) {
   switch (k) {
-    case RuleKind::kMatch: return "match";
-    case RuleKind::kCount: return "count";
-    case RuleKind::kDistinct: return "distinct";
-    case RuleKind::kNew: return "new";
-    case RuleKind::kSequence: return "sequence";
+    case RuleKind::kMatch:
+      return "match";
+    case RuleKind::kCount:
+      return "count";
+    case RuleKind::kDistinct:
+      return "distinct";
+    case RuleKind::kNew:
+      return "new";
+    case RuleKind::kSequence:
+      return "sequence";
   }
   return "match";
 }
@@ -118,10 +141,10 @@ inline const char* RuleKindName(RuleKind k) {
 // A piece of an `emit` template.
 struct TemplatePart {
   enum class Kind : uint8_t {
-    kText = 0,      // literal text
-    kField = 1,     // field slot `index` of the event that completed the alert
-    kCapture = 2,   // capture `index` of stage `stage` (sequences)
-    kCount = 3,     // the count (count rules) / distinct count (distinct rules)
+    kText = 0,     // literal text
+    kField = 1,    // field slot `index` of the event that completed the alert
+    kCapture = 2,  // capture `index` of stage `stage` (sequences)
+    kCount = 3,    // the count (count rules) / distinct count (distinct rules)
   };
   Kind kind = Kind::kText;
   std::string text;
@@ -151,11 +174,11 @@ struct Rule {
   std::string title;
   std::string description;
   Severity severity = Severity::kMedium;
-  std::vector<std::string> attack;      // "T1578.001"
-  std::vector<std::string> data;        // "DS0020 Snapshot Creation"
+  std::vector<std::string> attack;  // "T1578.001"
+  std::vector<std::string> data;    // "DS0020 Snapshot Creation"
   std::vector<std::string> references;
   std::vector<std::string> tags;
-  std::string source_file;              // for messages
+  std::string source_file;  // for messages
   uint32_t source_line = 0;
 
   RuleKind kind = RuleKind::kMatch;
@@ -198,6 +221,15 @@ struct Rule {
   // route_operations. Both empty = the rule needs every event.
   std::vector<std::string> route_actions;
   std::vector<std::string> route_operations;
+
+  // Prefilter hints computed by the compiler (`prefilter` pass): a raw
+  // record can only matter to the rule when its operation maps to one of
+  // prefilter_actions (through the provider tables) or its text contains,
+  // ASCII case-insensitively, one of prefilter_literals. prefilter_all: the
+  // rule may need any record (then no record is skipped unparsed).
+  bool prefilter_all = true;
+  std::vector<std::string> prefilter_actions;
+  std::vector<std::string> prefilter_literals;
 
   // Documentation metadata (`falsepositives`, `tuning`), for `rulec doc`
   // and alert consumers; the engine does not read them. Multiple `tuning`
