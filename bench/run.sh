@@ -17,7 +17,8 @@
 #   jq, gojq            bench/peers/t1578.jq: the four reference detections
 #   duckdb              bench/peers/duckdb.mjs: the same in SQL (@duckdb/node-api, 1 thread)
 #   rulerun             the whole T1578 pack (interpreter, raw-byte prefilter on;
-#                       --lateness 0 and --no-prefilter too;
+#                       --lateness 0, --no-prefilter and the pack plus 2,000
+#                       generated rules too;
 #                       JIT / threads when rulerun offers them)
 # and, per provider (CloudTrail, Azure, GCP): parse floor, ingest,
 # rulerun --normalize and rulerun --pack.
@@ -98,6 +99,12 @@ AZ="$OUT/$NAME.azure.jsonl"
 GCP="$OUT/$NAME.gcp.jsonl"
 PACK="$OUT/t1578.rpk"
 "$RULEC" build rules/t1578 -o "$PACK" >/dev/null || { say "run.sh: rulec build rules/t1578 failed"; exit 2; }
+# The pack plus 2,000 generated rules (bench/gen/extra_rules.py): what a
+# user's own detections beside the pack cost.
+PACK_X="$OUT/t1578-extra2000.rpk"
+python3 bench/gen/extra_rules.py 2000 "$OUT/extra_rules" &&
+  "$RULEC" build rules/t1578 "$OUT/extra_rules" -o "$PACK_X" >/dev/null ||
+  { say "run.sh: the extra-rules pack does not build"; PACK_X=""; }
 
 # Records per provider, from the truth file.
 declare -A RECORDS_OF
@@ -168,6 +175,9 @@ run main "rulerun (interpreter)" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" "
 run main "rulerun --lateness 0" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --lateness 0 "$CT"
 if grep -q -- '--no-prefilter' <<< "$HELP"; then
   run main "rulerun --no-prefilter" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --no-prefilter "$CT"
+fi
+if [ -n "$PACK_X" ]; then
+  run main "rulerun, pack + 2,000 extra rules" aws "$CT" alerts -- "$RULERUN" --pack "$PACK_X" "$CT"
 fi
 if grep -q -- '--jit' <<< "$HELP"; then
   run main "rulerun --jit" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --jit "$CT"

@@ -43,7 +43,7 @@ reasons_tsv() {
 AWS.EC2.StopInstances	*	$base sequence instance_stop_modify_start (stop, modify, start of one instance); a stop alone is routine.
 AWS.EC2.LaunchUnusualEC2Instances	Failed Unusual EC2	by design: a refused launch creates nothing; our rules count succeeded creations only (inline test "refused launch ... is not a creation").
 AWS.EC2.LaunchUnusualEC2Instances	*	$base baseline instance_type_new_to_account (new instance type per account, learn 7d): the first event starts learning.
-AWS.EC2.Monitoring	*	gap: ours has no rule on an AMI created or copied (image.create / image.copy) on its own; see Gaps.
+AWS.EC2.Monitoring	*	by design: one CreateImage / CopyImage is routine; images and copies count in the threshold snapshot_creation_burst and start the sequence snapshot_created_then_shared (created or copied, then shared outside).
 AWS.EC2.Vulnerable.XZ.Image.Launched	*	out of T1578 scope: vulnerability management (known-bad AMI ids); our instance-creation rules are baselines, learning on one event.
 AWS.CloudTrail.AMIModifiedForPublicAccess	AMI Not Made Public	ours is wrong: the aws.json mapping copies launchPermission \`group\` ("not-all") into share.accounts, so shared_outside sees an untrusted account; the hand-normalized copy in snapshot_sharing.rule expects 0. Fix the mapping (see Gaps).
 AWS.CloudTrail.AMIModifiedForPublicAccess	AMI Added to User	by design: ours alerts on any account outside trusted_share_accounts; the peer mocks check_account_age to call "bob" a known account.
@@ -51,7 +51,7 @@ AWS.EC2.EBS.Encryption.Disabled	*	input: the peer test record has no eventTime (
 AWS.EC2.DownloadInstanceUserData	*	out of T1578 scope: reading user data (DescribeInstanceAttribute) is discovery / credential access (T1580, T1552.005), not a modification.
 AWS.RDS.ManualSnapshotCreated	*	$base threshold snapshot_creation_burst (>= 5 distinct snapshots by one principal in 10m); one manual snapshot is routine.
 AWS.RDS.SnapshotCopiedCrossRegion	*	out of T1578 scope: RDS is not compute, and a cross-region copy is T1537-adjacent; ours has no copy rule (see Gaps for EC2 copies).
-AWS.RDS.PublicRestore	RDS-Restore-Not-Public	different question: instance_reverted alerts on any restore from a snapshot (T1578.004), public or not; the peer only on public exposure. If RDS is to stay out of the pack, restrict instance_reverted to compute resource types.
+AWS.RDS.PublicRestore	*	out of T1578 scope: an RDS restore creates a database, it does not revert a compute instance; instance_reverted excludes database restores (its inline test "raw: RDS restored from snapshot ...").
 AWS.RDS.InstanceDeletion	*	out of T1578 scope (RDS is not compute); ours would need 10 distinct deletions in 1h (mass_instance_deletion) or a learnt baseline (instance_deleted_by_new_principal).
 AWS.RDS.AutomatedBackupDeleted	*	$base threshold snapshot_deletion_burst (>= 3 distinct snapshots / restore points / backups in 10m).
 AWS.RDS.InstanceRebooted	*	out of T1578 scope: a database reboot is availability, not a compute modification.
@@ -62,15 +62,12 @@ Azure.MonitorActivity.Compute.DiskDeleted	*	$base baseline volume_change_by_new_
 Azure.MonitorActivity.Compute.VMCommandExecuted	*	out of T1578 scope: run command / serial console / gallery applications are execution (T1651), not infrastructure modification (the extension write case is ours: instance_startup_script_modified).
 Azure.MonitorActivity.Compute.RestorePointCollectionDeleted	*	$base threshold snapshot_deletion_burst (>= 3 distinct restore points / snapshots / backups in 10m).
 Azure.MonitorActivity.Network.IPDiscovery	*	out of T1578 scope: read-only discovery (T1580).
-GCP.Compute.IAM.Policy.Update	IAM policy update on a Compute Disk	gap: gcp.json maps disks.setIamPolicy to volume.modify with share.accounts, but share_actions has no volume action, so a disk shared outside does not alert; see Gaps.
+GCP.Compute.IAM.Policy.Update	IAM policy update on a Compute Disk	different question: the peer alerts on any IAM policy change of a disk; ours (snapshot_shared_externally) only when the new members are outside the trusted accounts or public.
 GCP.compute.instances.create.Privilege.Escalation	*	$base baseline instance_created_by_new_principal (learn 7d); the peer's point (creating an instance as a privileged service account) is privilege escalation (T1098), not T1578.
 GCP.Compute.SSHConnection	*	out of T1578 scope: an IAP / OS Login / serial-port connection is remote access (T1021), not a modification (ssh keys added to metadata are ours: instance_ssh_key_added).
 GCP.Privileged.Operation	*	out of T1578 scope: IAM policy changes are account manipulation (T1098); instance_identity_changed covers the instance's service account, not its IAM policy.
 GCP.IAM.Tag.Enumeration	*	out of T1578 scope: read-only discovery (T1580 / T1087).
 AWS.EC2.StopInstance.WITH.ModifyInstanceAttributes	*	no event: the peer test is a correlation over rule outputs (event null), nothing to run; our counterpart is the sequence instance_stop_modify_start.
-GAP	**AMI creation / copy** (AWS.EC2.Monitoring: CreateImage, CopyImage; also EC2 CopySnapshot): an AMI snapshots every volume of an instance (T1578.001), but snapshot_creation_burst and snapshot_created_then_shared only see snapshot.create. Add image.create, image.copy and snapshot.copy to them.
-GAP	**GCP disk shared outside** (GCP.Compute.IAM.Policy.Update, disk case): disks.setIamPolicy normalizes to volume.modify with share.accounts, which snapshot_shared_externally ignores. Add volume.modify to share_actions (shared_outside still decides).
-GAP	**Mapping fix, not a rule gap**: stdlib/providers/aws.json ModifyImageAttribute (and ModifySnapshotAttribute) should not copy launchPermission / createVolumePermission \`group\` into share.accounts (the group is only ever "all", already share.public); today a raw {"group":"not-all"} alerts (case "AMI Not Made Public").
 GAP	Not gaps, by design: single-event stop, instance creation, disk deletion, snapshot creation and backup deletion are covered by the sequence, baseline and threshold rules above; RDS, run command, remote access and discovery are outside T1578.
 TSV
 }
