@@ -281,6 +281,13 @@ std::vector<PartialInfo> Core::ListPartials() const {
   return out;
 }
 
+std::vector<RuleStateSize> Core::StateSizes() const {
+  std::vector<RuleStateSize> out;
+  out.reserve(states_.size());
+  for (const auto& s : states_) out.push_back(RuleStateSize{s->KindSize(), s->SuppressSize()});
+  return out;
+}
+
 // Timer heap ---------------------------------------------------------------
 
 bool Core::HeapLess(uint32_t a, uint32_t b) const {
@@ -366,5 +373,6 @@ bool Engine::Push(std::string_view json, std::string* error) {
 void Engine::Finish() { impl_->core.Finish(); }
 const EngineCounters& Engine::counters() const { return impl_->core.counters(); }
 std::vector<PartialInfo> Engine::ListPartials() const { return impl_->core.ListPartials(); }
+std::vector<RuleStateSize> Engine::StateSizes() const { return impl_->core.StateSizes(); }
 
 }  // namespace rdl

@@ -81,6 +81,9 @@ class RuleState {
   // partials fire).
   void ExpireUpTo(int64_t upto);
   virtual void ListPartials(std::vector<PartialInfo>* /*out*/) const {}
+  // Live entries of the kind's store (partials, keys) and of the suppression store.
+  virtual size_t KindSize() const { return 0; }
+  size_t SuppressSize() const { return suppress_.size(); }
 
  protected:
   virtual int64_t KindDeadline() const = 0;
@@ -133,6 +136,7 @@ class Core {
   void Finish();
   const EngineCounters& counters() const { return counters_; }
   std::vector<PartialInfo> ListPartials() const;
+  std::vector<RuleStateSize> StateSizes() const;
 
   // For rule states.
   const Program& program() const { return program_; }

@@ -78,6 +78,15 @@ struct PartialInfo {
   int64_t expires_ns = 0;
 };
 
+// Live state of one rule (docs/semantics.md section 9): entries in its main
+// store (sequence partials, count/distinct window keys, `new` baseline
+// combinations; 0 for match rules) and in its suppression store. Each is at
+// most the rule's cap.
+struct RuleStateSize {
+  uint64_t keys = 0;
+  uint64_t suppress_keys = 0;
+};
+
 using AlertCallback = std::function<void(const Alert&)>;
 
 class Engine {
@@ -98,6 +107,8 @@ class Engine {
 
   const EngineCounters& counters() const;
   std::vector<PartialInfo> ListPartials() const;
+  // Per rule, parallel to program().rules. O(rules), no allocation per entry.
+  std::vector<RuleStateSize> StateSizes() const;
 
  private:
   struct Impl;

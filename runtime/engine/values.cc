@@ -269,6 +269,190 @@ Value ViewArena::View(const OwnedValue& v) {
   return Value::Missing();
 }
 
+std::vector<Value>& ViewArena::NewList() {
+  if (used_ == lists_.size()) lists_.emplace_back();
+  std::vector<Value>& storage = lists_[used_++];
+  storage.clear();
+  return storage;
+}
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+uint64_t GetVarint(const char** p) {
+  uint64_t v = 0;
+  int shift = 0;
+  const unsigned char* q = reinterpret_cast<const unsigned char*>(*p);
+  while (*q & 0x80) {
+    v |= static_cast<uint64_t>(*q & 0x7f) << shift;
+    shift += 7;
+    ++q;
+  }
+  v |= static_cast<uint64_t>(*q) << shift;
+  *p = reinterpret_cast<const char*>(q + 1);
+  return v;
+}
+
+namespace {
+
+void PackOwned(const OwnedValue& o, std::string* out) {
+  out->push_back(static_cast<char>(o.tag));
+  switch (o.tag) {
+    case Tag::kMissing:
+    case Tag::kNull:
+      break;
+    case Tag::kBool:
+      out->push_back(o.b ? 1 : 0);
+      break;
+    case Tag::kInt:
+      PutU64(static_cast<uint64_t>(o.i), out);
+      break;
+    case Tag::kFloat: {
+      uint64_t bits;
+      std::memcpy(&bits, &o.f, 8);
+      PutU64(bits, out);
+      break;
+    }
+    case Tag::kString:
+    case Tag::kJson:
+      PutVarint(o.s.size(), out);
+      out->append(o.s);
+      break;
+    case Tag::kList:
+      PutVarint(o.list.size(), out);
+      for (const OwnedValue& e : o.list) {
+        if (e.tag == Tag::kList) {
+          out->push_back(static_cast<char>(Tag::kMissing));
+        } else {
+          PackOwned(e, out);
+        }
+      }
+      break;
+  }
+}
+
+uint64_t GetU64(const char** p) {
+  uint64_t v;
+  std::memcpy(&v, *p, 8);
+  *p += 8;
+  return v;
+}
+
+}  // namespace
+
+void PackValue(const Value& v, std::string* out) {
+  switch (v.tag) {  // the common scalars without building an OwnedValue
+    case Tag::kString:
+      out->push_back(static_cast<char>(Tag::kString));
+      PutVarint(v.s.n, out);
+      out->append(v.s.p, v.s.n);
+      return;
+    case Tag::kMissing:
+    case Tag::kNull:
+      out->push_back(static_cast<char>(v.tag));
+      return;
+    default:
+      PackOwned(Own(v), out);
+  }
+}
+
+Value ViewPacked(const char** p, ViewArena& arena) {
+  const Tag tag = static_cast<Tag>(**p);
+  ++*p;
+  switch (tag) {
+    case Tag::kMissing:
+      return Value::Missing();
+    case Tag::kNull:
+      return Value::Null();
+    case Tag::kBool: {
+      const bool b = **p != 0;
+      ++*p;
+      return Value::Bool(b);
+    }
+    case Tag::kInt:
+      return Value::Int(static_cast<int64_t>(GetU64(p)));
+    case Tag::kFloat: {
+      const uint64_t bits = GetU64(p);
+      double f;
+      std::memcpy(&f, &bits, 8);
+      return Value::Float(f);
+    }
+    case Tag::kString:
+    case Tag::kJson: {  // objects travel as their JSON text
+      const uint64_t n = GetVarint(p);
+      const char* s = *p;
+      *p += n;
+      return Value::String(std::string_view(s, n));
+    }
+    case Tag::kList: {
+      const uint64_t n = GetVarint(p);
+      std::vector<Value>& storage = arena.NewList();
+      for (uint64_t k = 0; k < n; ++k) storage.push_back(ViewPacked(p, arena));
+      return Value::List(storage.data(), static_cast<uint32_t>(storage.size()));
+    }
+  }
+  return Value::Missing();
+}
+
+void SkipPacked(const char** p) {
+  const Tag tag = static_cast<Tag>(**p);
+  ++*p;
+  switch (tag) {
+    case Tag::kMissing:
+    case Tag::kNull:
+      return;
+    case Tag::kBool:
+      ++*p;
+      return;
+    case Tag::kInt:
+    case Tag::kFloat:
+      *p += 8;
+      return;
+    case Tag::kString:
+    case Tag::kJson: {
+      const uint64_t n = GetVarint(p);
+      *p += n;
+      return;
+    }
+    case Tag::kList: {
+      const uint64_t n = GetVarint(p);
+      for (uint64_t k = 0; k < n; ++k) SkipPacked(p);
+      return;
+    }
+  }
+}
+
+bool DecodeScalarKey(std::string_view key, std::vector<Value>* out) {
+  out->clear();
+  size_t i = 0;
+  while (i < key.size()) {
+    const char t = key[i++];
+    if (t == 's' && i + 4 <= key.size()) {
+      uint32_t n;
+      std::memcpy(&n, key.data() + i, 4);
+      i += 4;
+      if (i + n > key.size()) return false;
+      out->push_back(Value::String(key.substr(i, n)));
+      i += n;
+    } else if (t == 'i' && i + 8 <= key.size()) {
+      uint64_t v;
+      std::memcpy(&v, key.data() + i, 8);
+      i += 8;
+      out->push_back(Value::Int(static_cast<int64_t>(v)));
+    } else if (t == 'b' && i + 1 <= key.size()) {
+      out->push_back(Value::Bool(key[i++] != 0));
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool WholeKey(const Event& event, const std::vector<uint16_t>& slots, std::string* out) {
   out->clear();
   for (uint16_t s : slots) {

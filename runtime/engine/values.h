@@ -36,12 +36,34 @@ OwnedValue Own(const Value& v);
 class ViewArena {
  public:
   Value View(const OwnedValue& v);
+  // A list storage slot, valid until Reset().
+  std::vector<Value>& NewList();
   void Reset() { used_ = 0; }
 
  private:
   std::vector<std::vector<Value>> lists_;
   size_t used_ = 0;
 };
+
+// Packed owned values: the bytes of Own(v) in one flat buffer (sequence
+// partials keep their captures and key values this way: no per-value
+// allocation). Layout: a Value::Tag byte, then kBool 1 byte, kInt/kFloat 8
+// bytes, kString/kJson varint length + bytes, kList varint count + packed
+// elements (never lists themselves: nested lists are kMissing, as in Own).
+void PackValue(const Value& v, std::string* out);
+// Views the packed value at *p (strings point into the buffer, list element
+// arrays live in `arena`) and advances *p past it. Same Value as
+// arena.View(Own(v)).
+Value ViewPacked(const char** p, ViewArena& arena);
+// Advances *p past one packed value.
+void SkipPacked(const char** p);
+void PutVarint(uint64_t v, std::string* out);
+uint64_t GetVarint(const char** p);
+
+// Decodes a state key made only of strings, ints and bools (as CandidateKeys
+// or WholeKey encode them) into its values, which view `key`. Returns false
+// when the key holds anything else.
+bool DecodeScalarKey(std::string_view key, std::vector<Value>* out);
 
 // Upper bound on the candidate join keys of one event (the product of the
 // lengths of its list-valued key fields); further combinations are ignored.

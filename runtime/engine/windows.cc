@@ -58,12 +58,45 @@ class MatchState : public RuleState {
 
 // ------------------------------------------------------------------ count --
 
+// The latest matching events of a key inside the window, oldest first, at
+// most `threshold` of them: enough to know when the count reaches the
+// threshold (the window is full and all of it is in the window) and when
+// the window is empty (its newest event has left). A ring in a vector that
+// grows to at most `threshold` (a std::deque costs a 512-byte block per key).
+class EventRing {
+ public:
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const std::pair<int64_t, std::string>& front() const { return items_[head_]; }
+  const std::pair<int64_t, std::string>& at(size_t i) const {
+    return items_[(head_ + i) % items_.size()];
+  }
+  void pop_front() {
+    head_ = (head_ + 1) % items_.size();
+    --n_;
+  }
+  // Appends; when `limit` events are held the oldest is dropped first.
+  void push_back(int64_t t, std::string_view uid, size_t limit) {
+    if (n_ == items_.size() && n_ >= limit) pop_front();
+    if (n_ == items_.size()) {  // grow: unroll the ring first
+      std::rotate(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end());
+      head_ = 0;
+      items_.emplace_back();
+    }
+    auto& slot = items_[(head_ + n_) % items_.size()];
+    slot.first = t;
+    slot.second.assign(uid);
+    ++n_;
+  }
+
+ private:
+  std::vector<std::pair<int64_t, std::string>> items_;
+  uint32_t head_ = 0;
+  uint32_t n_ = 0;
+};
+
 struct CountEntry {
-  // The latest matching events of the key inside the window, oldest first,
-  // at most `threshold` of them: enough to know when the count reaches the
-  // threshold (the deque is full and all of it is in the window) and when
-  // the window is empty (its newest event has left).
-  std::deque<std::pair<int64_t, std::string>> window;
+  EventRing window;
   bool fired = false;
 };
 
@@ -86,16 +119,15 @@ class CountState : public RuleState {
     while (!c.window.empty() && !InWindow(c.window.front().first, t, rule_.within_ns)) {
       c.window.pop_front();
     }
-    c.window.emplace_back(t, std::string(e.uid()));
     const uint64_t threshold = std::max<uint64_t>(1, rule_.threshold);
-    while (c.window.size() > threshold) c.window.pop_front();
+    c.window.push_back(t, e.uid(), threshold);
     store_.Touch(entry, WindowDeadline(t, rule_.within_ns));
     if (!c.fired && c.window.size() >= threshold) {
       c.fired = true;
       AlertDraft d;
       d.time_ns = c.window.front().first;
       d.end_ns = t;
-      for (const auto& [time, uid] : c.window) d.events.push_back(uid);
+      for (size_t i = 0; i < c.window.size(); ++i) d.events.push_back(c.window.at(i).second);
       FillKey(e, rule_.by_slots, &d);
       d.count = c.window.size();
       EventSource src(e);
@@ -105,6 +137,7 @@ class CountState : public RuleState {
 
  protected:
   // A key whose newest event left the window is dropped: that is the re-arm.
+  size_t KindSize() const override { return store_.size(); }
   int64_t KindDeadline() const override { return StoreDeadline(store_); }
   void KindExpireUpTo(int64_t upto) override { ExpireStore(store_, upto); }
 
@@ -181,6 +214,7 @@ class DistinctState : public RuleState {
   }
 
  protected:
+  size_t KindSize() const override { return store_.size(); }
   int64_t KindDeadline() const override { return StoreDeadline(store_); }
   void KindExpireUpTo(int64_t upto) override { ExpireStore(store_, upto); }
 
@@ -228,6 +262,7 @@ class NewState : public RuleState {
   }
 
  protected:
+  size_t KindSize() const override { return store_.size(); }
   int64_t KindDeadline() const override { return StoreDeadline(store_); }
   void KindExpireUpTo(int64_t upto) override { ExpireStore(store_, upto); }
 
