@@ -194,13 +194,20 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (k == "--rulec") a.rulec = val();
-    else if (k == "--pack") a.pack = val();
-    else if (k == "--events") a.events = std::strtoull(val().c_str(), nullptr, 10);
-    else if (k == "--rules") a.rules = val();
-    else if (k == "--cap") a.cap = std::strtoull(val().c_str(), nullptr, 10);
-    else if (k == "--stage2") a.stage2 = true;
-    else if (k == "--checkpoints") a.checkpoints = std::atoi(val().c_str());
+    if (k == "--rulec")
+      a.rulec = val();
+    else if (k == "--pack")
+      a.pack = val();
+    else if (k == "--events")
+      a.events = std::strtoull(val().c_str(), nullptr, 10);
+    else if (k == "--rules")
+      a.rules = val();
+    else if (k == "--cap")
+      a.cap = std::strtoull(val().c_str(), nullptr, 10);
+    else if (k == "--stage2")
+      a.stage2 = true;
+    else if (k == "--checkpoints")
+      a.checkpoints = std::atoi(val().c_str());
     else {
       std::fprintf(stderr,
                    "usage: state_bench [--rulec PATH | --pack FILE] [--events N] "
@@ -285,12 +292,11 @@ int main(int argc, char** argv) {
   const long rss = StatusKb("VmRSS");
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf(
-      "total: events=%" PRIu64 " live=%" PRIu64 " evictions=%" PRIu64 " alerts=%" PRIu64
-      " rss_start_mb=%.1f rss_end_mb=%.1f peak_rss_mb(VmHWM)=%.1f maxrss_mb(getrusage)=%.1f"
-      " B/live(total)=%.1f\n",
-      a.events, live, evictions, alerts, rss_start / 1024.0, rss / 1024.0,
-      StatusKb("VmHWM") / 1024.0, ru.ru_maxrss / 1024.0,
-      live > 0 ? (rss - rss_start) * 1024.0 / static_cast<double>(live) : 0.0);
+  std::printf("total: events=%" PRIu64 " live=%" PRIu64 " evictions=%" PRIu64 " alerts=%" PRIu64
+              " rss_start_mb=%.1f rss_end_mb=%.1f peak_rss_mb(VmHWM)=%.1f maxrss_mb(getrusage)=%.1f"
+              " B/live(total)=%.1f\n",
+              a.events, live, evictions, alerts, rss_start / 1024.0, rss / 1024.0,
+              StatusKb("VmHWM") / 1024.0, ru.ru_maxrss / 1024.0,
+              live > 0 ? (rss - rss_start) * 1024.0 / static_cast<double>(live) : 0.0);
   return 0;
 }

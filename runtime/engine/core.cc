@@ -114,25 +114,33 @@ void Core::CompileJit() {
     warn("unavailable (" + error + "); using the interpreter");
     return;
   }
-  size_t total = 0, fallbacks = 0;
-  std::string first_reason;
-  auto compile = [&](const Rule& rule, const Code& code) {
+  // Every predicate in one CompileAll (batched: much faster than one
+  // Compile each).
+  std::vector<const Code*> codes;
+  std::vector<const Rule*> owners;
+  auto add = [&](const Rule& rule, const Code& code) {
     if (code.instrs.empty()) return;  // never run (or trivially false)
-    ++total;
-    std::string why;
-    if (JitPredicate fn = jit_->Compile(code, pack_, &why)) {
-      jitted_.emplace(&code, fn);
-    } else {
-      if (fallbacks++ == 0) first_reason = "rule " + rule.name + ": " + why;
-    }
+    codes.push_back(&code);
+    owners.push_back(&rule);
   };
   for (const Rule& rule : program_.rules) {
-    compile(rule, rule.pred);
-    for (const Stage& st : rule.stages) compile(rule, st.pred);
-    if (rule.has_until) compile(rule, rule.until_pred);
+    add(rule, rule.pred);
+    for (const Stage& st : rule.stages) add(rule, st.pred);
+    if (rule.has_until) add(rule, rule.until_pred);
+  }
+  std::vector<std::string> why;
+  const std::vector<JitPredicate> fns = jit_->CompileAll(codes, pack_, &why);
+  size_t fallbacks = 0;
+  std::string first_reason;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (fns[i]) {
+      jitted_.emplace(codes[i], fns[i]);
+    } else if (fallbacks++ == 0) {
+      first_reason = "rule " + owners[i]->name + ": " + why[i];
+    }
   }
   if (fallbacks > 0) {
-    warn(std::to_string(fallbacks) + " of " + std::to_string(total) +
+    warn(std::to_string(fallbacks) + " of " + std::to_string(codes.size()) +
          " predicates stay on the interpreter (first: " + first_reason + ")");
   }
 }

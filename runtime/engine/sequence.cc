@@ -193,8 +193,8 @@ static_assert(kMaxKeyCandidates <= 256);  // key indexes fit the slot's 8 bits
 
 // pending: (position, key) -> partial, an open-addressing table (linear probing,
 // backward-shift deletion) of 12-byte slots that point at the partial and
-// hold the index of the key in its keys section (< kMaxKeyCandidates): the key bytes are stored once,
-// in the partial.
+// hold the index of the key in its keys section (< kMaxKeyCandidates): the key bytes are stored
+// once, in the partial.
 class PendingMap {
  public:
   explicit PendingMap(uint32_t positions) : at_(positions, 0) {}
@@ -206,8 +206,7 @@ class PendingMap {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.p == nullptr) return nullptr;
-      if (SameHash(s, h) && s.p->wait == w && KeyAt(*s.p, KeyIndex(s)) == key)
-        return s.p;
+      if (SameHash(s, h) && s.p->wait == w && KeyAt(*s.p, KeyIndex(s)) == key) return s.p;
     }
   }
 

@@ -4,14 +4,13 @@
 // JSON/text renderings used in alerts.
 #pragma once
 
-#include "runtime/util/json_string.h"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "rdl/program.h"
+#include "runtime/util/json_string.h"
 #include "runtime/vm/event.h"
 #include "runtime/vm/value.h"
 
@@ -83,7 +82,9 @@ bool CandidateKeys(const Event& event, const std::vector<uint16_t>& slots,
                    std::vector<std::string>* out);
 
 // JSON rendering. Time fields (FieldType::kTime) print as RFC 3339 strings.
-inline void AppendJsonString(std::string_view s, std::string* out) { ::rdl::AppendJsonString(out, s); }
+inline void AppendJsonString(std::string_view s, std::string* out) {
+  ::rdl::AppendJsonString(out, s);
+}
 void AppendJsonValue(const Value& v, FieldType type, std::string* out);
 // Text rendering for messages: strings unquoted, lists comma-separated,
 // missing as the empty string.

@@ -79,7 +79,8 @@ class EventRing {
   void push_back(int64_t t, std::string_view uid, size_t limit) {
     if (n_ == items_.size() && n_ >= limit) pop_front();
     if (n_ == items_.size()) {  // grow: unroll the ring first
-      std::rotate(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end());
+      std::rotate(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_),
+                  items_.end());
       head_ = 0;
       items_.emplace_back();
     }

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rdl/program.h"
 #include "runtime/vm/event.h"
@@ -40,6 +41,16 @@ class JitCompiler {
   // Returns null and sets *why_not when the block is empty or LLVM fails
   // (keep the interpreter for it). Thread-safe (serialized internally).
   virtual JitPredicate Compile(const Code& code, const LoadedPack& pack, std::string* why_not) = 0;
+
+  // Compiles many blocks at once, much faster than one Compile each: they
+  // share a few modules (one optimization run and one materialization per
+  // batch). Returns one entry per block, in order: the native function, or
+  // null with (*why_not)[i] set (keep the interpreter for that block); a
+  // block that fails does not fail the others. Same validity and thread
+  // safety as Compile.
+  virtual std::vector<JitPredicate> CompileAll(const std::vector<const Code*>& codes,
+                                               const LoadedPack& pack,
+                                               std::vector<std::string>* why_not) = 0;
 };
 
 // True when this build has the LLVM tier (a JitCompiler may still fail to

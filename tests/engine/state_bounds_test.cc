@@ -94,7 +94,8 @@ TEST_CASE("bounded state: every store of every kind stays at its cap, evictions 
       CHECK(engine.ListPartials().size() == sizes[0].keys);
       const auto& c = engine.counters();
       CHECK(c.rules[0].evictions == seen - std::min<uint64_t>(seen, seq_limit));
-      for (size_t r = 1; r < 5; ++r) CHECK(c.rules[r].evictions == seen - std::min<uint64_t>(seen, kCap));
+      for (size_t r = 1; r < 5; ++r)
+        CHECK(c.rules[r].evictions == seen - std::min<uint64_t>(seen, kCap));
     }
     // `new` (learn 0) and the match rule alert for each principal: every
     // alert of the match rule has a fresh suppression key.

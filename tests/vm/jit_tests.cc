@@ -418,12 +418,23 @@ TEST_CASE("jit: random blocks agree with the interpreter on random events") {
     std::string error;
     auto pack = LoadedPack::Load(MakeProgram(PoolConsts(), rules), &error);
     REQUIRE_MESSAGE(pack, error);  // valid by construction
+    // Even packs through CompileAll (one batch, as the engine compiles),
+    // odd ones through one Compile each.
     std::vector<JitPredicate> fns;
-    for (const Rule& r : pack->program().rules) {
-      std::string why;
-      JitPredicate fn = jit->Compile(r.pred, *pack, &why);
-      REQUIRE_MESSAGE(static_cast<bool>(fn), why);
-      fns.push_back(fn);
+    if (p % 2 == 0) {
+      std::vector<const Code*> codes;
+      for (const Rule& r : pack->program().rules) codes.push_back(&r.pred);
+      std::vector<std::string> why;
+      fns = jit->CompileAll(codes, *pack, &why);
+      REQUIRE(fns.size() == codes.size());
+      for (size_t r = 0; r < fns.size(); ++r) REQUIRE_MESSAGE(static_cast<bool>(fns[r]), why[r]);
+    } else {
+      for (const Rule& r : pack->program().rules) {
+        std::string why;
+        JitPredicate fn = jit->Compile(r.pred, *pack, &why);
+        REQUIRE_MESSAGE(static_cast<bool>(fn), why);
+        fns.push_back(fn);
+      }
     }
     EventReader reader(pack->program());
     Interpreter vm(*pack);
@@ -447,6 +458,53 @@ TEST_CASE("jit: random blocks agree with the interpreter on random events") {
   MESSAGE("differential checks: ", checks, " (", trues, " true)");
   CHECK(checks == size_t{kPacks} * kRulesPerPack * kEvents);
   CHECK(trues > checks / 50);  // the generator exercises both outcomes
+}
+
+TEST_CASE("jit: CompileAll compiles a batch in order; an empty block fails alone") {
+  auto jit = MakeJit();
+  if (!jit) return;
+  std::mt19937_64 rng(7);
+  std::vector<Rule> rules;
+  for (int r = 0; r < 12; ++r) {
+    rules.push_back(MatchRule("r" + std::to_string(r), RandomCode(rng)));
+  }
+  std::string error;
+  auto pack = LoadedPack::Load(MakeProgram(PoolConsts(), rules), &error);
+  REQUIRE_MESSAGE(pack, error);
+  const std::vector<Rule>& loaded = pack->program().rules;
+  Code empty;
+  std::vector<const Code*> codes;
+  for (size_t r = 0; r < loaded.size(); ++r) {
+    codes.push_back(&loaded[r].pred);
+    if (r == 5) codes.push_back(&empty);
+  }
+  codes.push_back(&loaded[0].pred);  // the same block twice: two functions
+  std::vector<std::string> why;
+  std::vector<JitPredicate> fns = jit->CompileAll(codes, *pack, &why);
+  REQUIRE(fns.size() == codes.size());
+  REQUIRE(why.size() == codes.size());
+  CHECK_FALSE(static_cast<bool>(fns[6]));
+  CHECK(why[6] == "empty code block");
+  // A second batch in the same compiler, and no blocks at all.
+  std::vector<std::string> why2;
+  std::vector<JitPredicate> again = jit->CompileAll({&loaded[3].pred}, *pack, &why2);
+  REQUIRE(again.size() == 1);
+  REQUIRE_MESSAGE(static_cast<bool>(again[0]), why2[0]);
+  CHECK(jit->CompileAll({}, *pack, &why2).empty());
+  CHECK(why2.empty());
+  EventReader reader(pack->program());
+  Interpreter vm(*pack);
+  for (int e = 0; e < 40; ++e) {
+    std::string json = RandomEvent(rng);
+    Event event;
+    REQUIRE_MESSAGE(reader.Read(json, &event, &error), error);
+    for (size_t i = 0; i < codes.size(); ++i) {
+      if (i == 6) continue;
+      REQUIRE_MESSAGE(static_cast<bool>(fns[i]), why[i]);
+      CHECK(RunJit(fns[i], event) == vm.Run(*codes[i], event));
+    }
+    CHECK(RunJit(again[0], event) == vm.Run(loaded[3].pred, event));
+  }
 }
 
 // ------------------------------------------------------------ engine ------
