@@ -24,6 +24,11 @@ bool IsPass(std::string_view name);
 // verifier rejects the result: a compiler bug.
 bool Optimize(ir::Pack& pack, const std::vector<std::string>& disabled, std::string* error);
 
+// The predicates an event can be tested against in `rule` (the event
+// predicate; or every stage's, absence stages included, and `until`), in
+// order; null for a missing one. Route and prefilter take their union.
+std::vector<const ir::Expr*> EventPredicates(const ir::Rule& rule);
+
 // The passes, one rule at a time.
 void ConstantFold(ir::Rule& rule);
 void CheapFirst(ir::Rule& rule);

@@ -307,12 +307,7 @@ void Prefilter(ir::Rule& rule) {
   auto add = [&](const Expr* pred) {
     all = Union(std::move(all), pred ? NeedsOfExpr(*pred) : Needs{});
   };
-  if (rule.kind == RuleKind::kSequence) {
-    for (const ir::Stage& s : rule.stages) add(s.pred.get());
-    if (rule.until) add(rule.until.get());
-  } else {
-    add(rule.pred.get());
-  }
+  for (const Expr* pred : EventPredicates(rule)) add(pred);
   if (!all.ok) return;
   Normalize(all.actions);
   Normalize(all.literals);

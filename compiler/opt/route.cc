@@ -89,6 +89,17 @@ Routes RoutesOf(const Expr& e) {
   }
 }
 
+std::vector<const ir::Expr*> EventPredicates(const ir::Rule& rule) {
+  std::vector<const ir::Expr*> out;
+  if (rule.kind == RuleKind::kSequence) {
+    for (const ir::Stage& s : rule.stages) out.push_back(s.pred.get());
+    if (rule.until) out.push_back(rule.until.get());
+  } else {
+    out.push_back(rule.pred.get());
+  }
+  return out;
+}
+
 void Route(ir::Rule& rule) {
   rule.route_actions.clear();
   rule.route_operations.clear();
@@ -104,12 +115,7 @@ void Route(ir::Rule& rule) {
     all.actions.insert(all.actions.end(), r.actions.begin(), r.actions.end());
     all.operations.insert(all.operations.end(), r.operations.begin(), r.operations.end());
   };
-  if (rule.kind == RuleKind::kSequence) {
-    for (const ir::Stage& s : rule.stages) add(s.pred.get());
-    if (rule.until) add(rule.until.get());
-  } else {
-    add(rule.pred.get());
-  }
+  for (const Expr* pred : EventPredicates(rule)) add(pred);
   if (!all.ok) return;
   Normalize(all.actions);
   Normalize(all.operations);

@@ -690,8 +690,13 @@ std::vector<std::string> ExplainPrefilter(const ingest::RecordFilter& filter) {
   return filter.Explain();
 }
 
-bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& options,
-                const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
+namespace {
+
+// The frame of every public reader: stats reset, mapping tables, one Run
+// that `read` feeds, its result.
+template <typename ReadFn>
+bool WithRun(const IngestOptions& options, const EventSink& on_event, const ErrorSink& on_error,
+             IngestStats* stats, ReadFn read) {
   IngestStats local;
   if (!stats) stats = &local;
   *stats = IngestStats{};
@@ -699,6 +704,12 @@ bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& opt
   const ingest::Mappings* mappings = Prepare(options, &owned, on_error);
   if (!mappings) return false;
   Run run(options, *mappings, on_event, on_error, stats);
+  read(run);
+  run.Finish();
+  return !run.failed();
+}
+
+void ReadAll(Run& run, const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
     if (run.Stopped()) break;
     if (input == "-") {
@@ -727,45 +738,36 @@ bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& opt
       ::close(fd);
     }
   }
-  run.Finish();
-  return !run.failed();
+}
+
+}  // namespace
+
+bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& options,
+                const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
+  return WithRun(options, on_event, on_error, stats, [&](Run& run) { ReadAll(run, inputs); });
 }
 
 bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,
                    const IngestOptions& options, const EventSink& on_event,
                    const ErrorSink& on_error, IngestStats* stats) {
-  IngestStats local;
-  if (!stats) stats = &local;
-  *stats = IngestStats{};
-  std::unique_ptr<ingest::Mappings> owned;
-  const ingest::Mappings* mappings = Prepare(options, &owned, on_error);
-  if (!mappings) return false;
-  Run run(options, *mappings, on_event, on_error, stats);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    run.InputError(path, std::string("cannot open: ") + std::strerror(errno), true);
-  } else {
+  return WithRun(options, on_event, on_error, stats, [&](Run& run) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      run.InputError(path, std::string("cannot open: ") + std::strerror(errno), true);
+      return;
+    }
     RangeInput in(fd, begin, end);
     run.ReadOne(path, &in, /*lines=*/true);
     ::close(fd);
-  }
-  run.Finish();
-  return !run.failed();
+  });
 }
 
 bool ReadBuffer(std::string_view data, std::string_view name, const IngestOptions& options,
                 const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
-  IngestStats local;
-  if (!stats) stats = &local;
-  *stats = IngestStats{};
-  std::unique_ptr<ingest::Mappings> owned;
-  const ingest::Mappings* mappings = Prepare(options, &owned, on_error);
-  if (!mappings) return false;
-  Run run(options, *mappings, on_event, on_error, stats);
-  MemoryInput in(data);
-  run.ReadOne(name, &in);
-  run.Finish();
-  return !run.failed();
+  return WithRun(options, on_event, on_error, stats, [&](Run& run) {
+    MemoryInput in(data);
+    run.ReadOne(name, &in);
+  });
 }
 
 }  // namespace rdl
