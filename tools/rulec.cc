@@ -18,9 +18,10 @@
 
 #include "compiler/docgen/rule_docs.h"
 #include "compiler/driver/compile.h"
-#include "compiler/testing/rule_tests.h"
 #include "compiler/opt/passes.h"
+#include "compiler/testing/rule_tests.h"
 #include "runtime/format/pack.h"
+#include "tools/cli_args.h"
 
 namespace {
 
@@ -87,8 +88,7 @@ int RunTests(const rdl::CompileOutput& out, const std::string& junit) {
 }
 
 // `rulec doc`: writes the pages of rdl::GenerateRuleDocs into `dir`.
-int WriteDocs(const rdl::CompileOutput& out, const rdl::SourceManager& sm,
-              const std::string& dir) {
+int WriteDocs(const rdl::CompileOutput& out, const rdl::SourceManager& sm, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -120,19 +120,8 @@ int main(int argc, char** argv) {
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    // `--name value` or `--name=value`.
     auto value = [&](const char* name, std::string* out) {
-      std::string n = name;
-      if (a == n) {
-        if (i + 1 >= args.size()) return -1;
-        *out = args[++i];
-        return 1;
-      }
-      if (a.rfind(n + "=", 0) == 0) {
-        *out = a.substr(n.size() + 1);
-        return 1;
-      }
-      return 0;
+      return rdl::cli::FlagValue(args, &i, name, out);
     };
     std::string v;
     int r = 0;

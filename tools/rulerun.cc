@@ -22,10 +22,12 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
+#include "compiler/syntax/literals.h"
 #include "runtime/engine/engine.h"
 #include "runtime/ingest/ingest.h"
 #include "runtime/vm/event.h"
 #include "runtime/vm/loaded_pack.h"
+#include "tools/cli_args.h"
 
 namespace {
 
@@ -43,7 +45,7 @@ const char kUsage[] =
     "  --format FORMAT       input format: auto (default), cloudtrail, azure, gcp, ocsf,\n"
     "                        normalized\n"
     "  --mapping FILE        extra provider mapping applied over the stdlib (repeatable)\n"
-    "  --lateness DURATION   allowed event lateness (default 15m): 0, 500ms, 30s, 15m, 1h, 2d\n"
+    "  --lateness DURATION   allowed event lateness (default 15m): 0, 500ms, 30s, 15m, 1h30m, 2d\n"
     "  --max-keys N          per-rule state cap when a rule sets none (default 100000)\n"
     "  --strict              a malformed record or event is fatal (exit 1)\n"
     "  --partials            print the live partial matches at the end (stderr)\n"
@@ -64,42 +66,15 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
-// "15m" -> ns. Units: ns, us, ms, s, m, h, d; "0" alone is allowed.
-bool ParseDuration(const std::string& text, int64_t* ns) {
+// A `--lateness` value: "0", or a duration as rules write it (500ms, 30s,
+// 15m, 1h30m, 2d).
+bool ParseLateness(const std::string& text, int64_t* ns) {
   if (text == "0") {
     *ns = 0;
     return true;
   }
-  size_t i = 0;
-  uint64_t n = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
-    if (n > (1ULL << 40)) return false;
-    ++i;
-  }
-  if (i == 0) return false;
-  const std::string unit = text.substr(i);
-  int64_t mult;
-  if (unit == "ns") {
-    mult = 1;
-  } else if (unit == "us") {
-    mult = 1000;
-  } else if (unit == "ms") {
-    mult = 1000000;
-  } else if (unit == "s") {
-    mult = 1000000000LL;
-  } else if (unit == "m") {
-    mult = 60LL * 1000000000LL;
-  } else if (unit == "h") {
-    mult = 3600LL * 1000000000LL;
-  } else if (unit == "d") {
-    mult = 86400LL * 1000000000LL;
-  } else {
-    return false;
-  }
-  if (n > static_cast<uint64_t>(INT64_MAX / mult)) return false;
-  *ns = static_cast<int64_t>(n) * mult;
-  return true;
+  rdl::syntax::LiteralError err;
+  return rdl::syntax::ParseDuration(text, ns, &err);
 }
 
 std::string Where(const rdl::RecordLocation& loc) {
@@ -138,19 +113,8 @@ int main(int argc, char** argv) {
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    // `--name value` or `--name=value`: 1 taken, -1 value missing, 0 not this flag.
     auto value = [&](const char* name, std::string* out) {
-      const std::string n = name;
-      if (a == n) {
-        if (i + 1 >= args.size()) return -1;
-        *out = args[++i];
-        return 1;
-      }
-      if (a.rfind(n + "=", 0) == 0) {
-        *out = a.substr(n.size() + 1);
-        return 1;
-      }
-      return 0;
+      return rdl::cli::FlagValue(args, &i, name, out);
     };
     std::string v;
     int r = 0;
@@ -190,7 +154,7 @@ int main(int argc, char** argv) {
       }
       threads = static_cast<int>(n);
     } else if ((r = value("--lateness", &v)) != 0) {
-      if (r < 0 || !ParseDuration(v, &options.lateness_ns)) {
+      if (r < 0 || !ParseLateness(v, &options.lateness_ns)) {
         return Usage("`--lateness` needs a duration like 0, 30s, 15m or 1h");
       }
     } else if ((r = value("--max-keys", &v)) != 0) {
