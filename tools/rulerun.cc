@@ -56,6 +56,9 @@ const char kUsage[] =
     "  --no-prefilter        parse every record (by default records whose raw text holds\n"
     "                        nothing any rule needs are skipped unparsed; --strict and\n"
     "                        --normalize always parse every record)\n"
+    "  --json-handoff        pass events to the rules as normalized JSON, parsed again (the\n"
+    "                        path --normalize prints; by default events are handed over\n"
+    "                        typed, with only the fields the rules read): for comparisons\n"
     "  -h, --help            show this help\n"
     "\n"
     "INPUT is a file, a directory (read recursively) or - for stdin (the default).\n"
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rule_paths;
   std::vector<std::string> inputs;
   bool normalize = false, strict = false, partials = false, prefilter = true;
-  bool explain_prefilter = false;
+  bool explain_prefilter = false, json_handoff = false;
   int threads = 1;
   rdl::IngestOptions ingest;
   rdl::EngineOptions options;
@@ -132,6 +135,8 @@ int main(int argc, char** argv) {
       explain_prefilter = true;
     } else if (a == "--no-prefilter") {
       prefilter = false;
+    } else if (a == "--json-handoff") {
+      json_handoff = true;
     } else if (a == "--normalize") {
       normalize = true;
     } else if (a == "--partials") {
@@ -283,20 +288,34 @@ int main(int argc, char** argv) {
     std::fwrite(a.json.data(), 1, a.json.size(), stdout);
     std::fputc('\n', stdout);
   });
-  bool ok = rdl::ReadInputsParallel(
-      inputs, ingest, threads,
-      [&](std::string_view json, const rdl::RecordLocation& loc) {
-        if (fatal_input) return;  // --strict: stop evaluating after the first bad event
-        current = &loc;
-        std::string why;
-        if (!engine.Push(json, &why)) {
-          ++engine_bad;
-          std::fprintf(stderr, "%s: %s\n", Where(loc).c_str(), why.c_str());
-          if (strict) fatal_input = true;
-        }
-        current = nullptr;
-      },
-      on_error, &stats);
+  bool ok;
+  if (json_handoff) {
+    ok = rdl::ReadInputsParallel(
+        inputs, ingest, threads,
+        [&](std::string_view json, const rdl::RecordLocation& loc) {
+          if (fatal_input) return;  // --strict: stop evaluating after the first bad event
+          current = &loc;
+          std::string why;
+          if (!engine.Push(json, &why)) {
+            ++engine_bad;
+            std::fprintf(stderr, "%s: %s\n", Where(loc).c_str(), why.c_str());
+            if (strict) fatal_input = true;
+          }
+          current = nullptr;
+        },
+        on_error, &stats);
+  } else {
+    // The typed hand-off: unusable events are bad records of the reader.
+    ok = rdl::ReadEvents(
+        inputs, ingest, pack->program(), threads,
+        [&](const rdl::Event& event, const rdl::RecordLocation& loc) {
+          if (fatal_input) return;
+          current = &loc;
+          engine.Push(event);
+          current = nullptr;
+        },
+        on_error, &stats);
+  }
   if (strict && stats.bad_records > 0) fatal_input = true;
   if (!fatal_input) engine.Finish();
   std::fflush(stdout);

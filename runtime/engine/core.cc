@@ -70,7 +70,8 @@ Core::Core(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert
       options_(std::move(options)),
       on_alert_(std::move(on_alert)),
       interpreter_(pack),
-      reader_(pack.program()) {
+      reader_(pack.program()),
+      decoder_(pack.program()) {
   if (options_.lateness_ns < 0) options_.lateness_ns = 0;
   if (options_.max_buffered_events == 0) options_.max_buffered_events = 1;
   const size_t n = program_.rules.size();
@@ -173,7 +174,7 @@ void Core::BuildRoutes() {
 bool Core::Later(const Buffered& a, const Buffered& b) {
   if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
   if (a.uid != b.uid) return a.uid > b.uid;
-  if (a.json != b.json) return a.json > b.json;
+  if (a.blob != b.blob) return a.blob > b.blob;
   return a.seq > b.seq;
 }
 
@@ -183,12 +184,17 @@ bool Core::Push(std::string_view json, std::string* error) {
     counters_.bad_events++;
     return false;
   }
+  Push(event_);
+  return true;
+}
+
+void Core::Push(const Event& event) {
   counters_.events++;
-  const int64_t t = event_.time_ns();
+  const int64_t t = event.time_ns();
   if (t < watermark_) {
     counters_.late_events++;
-    if (options_.on_late) options_.on_late(LateEvent{t, event_.uid(), watermark_});
-    return true;
+    if (options_.on_late) options_.on_late(LateEvent{t, event.uid(), watermark_});
+    return;
   }
   max_time_ = seen_any_ ? std::max(max_time_, t) : t;
   seen_any_ = true;
@@ -197,9 +203,11 @@ bool Core::Push(std::string_view json, std::string* error) {
     // Fast path (in-order input, or lateness 0): nothing buffered precedes
     // this event, so processing it now is what the buffer would do.
     FireTimers(t);
-    Process(event_);
+    Process(event);
   } else {
-    buffer_.push_back(Buffered{t, std::string(event_.uid()), std::string(json), seq_++});
+    Buffered b{t, std::string(event.uid()), {}, seq_++};
+    EncodeEvent(event, &b.blob);
+    buffer_.push_back(std::move(b));
     std::push_heap(buffer_.begin(), buffer_.end(), Later);
   }
   Release();
@@ -210,7 +218,6 @@ bool Core::Push(std::string_view json, std::string* error) {
     Release();
     FireTimers(watermark_);
   }
-  return true;
 }
 
 void Core::Release() {
@@ -220,8 +227,9 @@ void Core::Release() {
     Buffered b = std::move(buffer_.back());
     buffer_.pop_back();
     FireTimers(b.time_ns);
-    // It parsed when pushed; parsing is deterministic.
-    if (reader_.Read(b.json, &event_, &error)) Process(event_);
+    // The blob was encoded from a sealed event: it decodes. The event views
+    // `b`, alive until the end of this iteration.
+    if (decoder_.Decode(b.blob, &event_, &error)) Process(event_);
   }
 }
 
@@ -378,6 +386,7 @@ Engine::~Engine() = default;
 bool Engine::Push(std::string_view json, std::string* error) {
   return impl_->core.Push(json, error);
 }
+void Engine::Push(const Event& event) { impl_->core.Push(event); }
 void Engine::Finish() { impl_->core.Finish(); }
 const EngineCounters& Engine::counters() const { return impl_->core.counters(); }
 std::vector<PartialInfo> Engine::ListPartials() const { return impl_->core.ListPartials(); }

@@ -81,7 +81,8 @@ class RuleState {
   // partials fire).
   void ExpireUpTo(int64_t upto);
   virtual void ListPartials(std::vector<PartialInfo>* /*out*/) const {}
-  // Live entries of the kind's store (partials, keys) and of the suppression store.
+  // Live entries of the kind's store (partials, keys) and of the suppression
+  // store.
   virtual size_t KindSize() const { return 0; }
   size_t SuppressSize() const { return suppress_.size(); }
 
@@ -133,6 +134,7 @@ class Core {
   ~Core();
 
   bool Push(std::string_view json, std::string* error);
+  void Push(const Event& event);
   void Finish();
   const EngineCounters& counters() const { return counters_; }
   std::vector<PartialInfo> ListPartials() const;
@@ -152,10 +154,12 @@ class Core {
   void Publish(Alert alert);
 
  private:
+  // A buffered event: its slots as an EncodeEvent blob (no re-parsing at
+  // release), ordered by (time, uid, blob bytes, arrival).
   struct Buffered {
     int64_t time_ns;
     std::string uid;
-    std::string json;
+    std::string blob;
     uint64_t seq;
   };
   static bool Later(const Buffered& a, const Buffered& b);
@@ -167,7 +171,8 @@ class Core {
   void BuildRoutes();
   void CompileJit();  // options_.jit: fills jitted_
 
-  // Indexed min-heap of rules by (deadline, index): one entry per rule with state.
+  // Indexed min-heap of rules by (deadline, index): one entry per rule with
+  // state.
   void HeapSiftUp(size_t i);
   void HeapSiftDown(size_t i);
   void HeapRemove(uint32_t rule);
@@ -183,11 +188,12 @@ class Core {
   std::unique_ptr<JitCompiler> jit_;
   std::unordered_map<const Code*, JitPredicate> jitted_;
   EventReader reader_;
+  EventDecoder decoder_;
   Event event_;
   EngineCounters counters_;
   std::vector<std::unique_ptr<RuleState>> states_;
 
-  // Reorder buffer: min-heap on (time, uid, json, seq).
+  // Reorder buffer: min-heap on (time, uid, blob, seq).
   std::vector<Buffered> buffer_;
   uint64_t seq_ = 0;
   bool seen_any_ = false;

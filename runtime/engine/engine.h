@@ -18,6 +18,8 @@
 
 namespace rdl {
 
+class Event;
+
 // An event that arrived behind the watermark: counted, reported, not evaluated.
 struct LateEvent {
   int64_t time_ns = 0;
@@ -101,6 +103,11 @@ class Engine {
   // Alerts may be emitted during the call (for events the watermark releases).
   // A late event returns true (it was usable) and is reported via on_late.
   bool Push(std::string_view json, std::string* error);
+  // Pushes one event already read or filled for this engine's pack
+  // (EventReader, or ingest's typed hand-off with the pack's program): the
+  // same as pushing its JSON, without parsing. The event is only read
+  // during the call.
+  void Push(const Event& event);
   // End of input: releases every buffered event, advances the watermark to
   // the last event time (deadlines beyond it do not fire) and fires what is due.
   void Finish();

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+#include "runtime/ingest/delivery.h"
 #include "runtime/ingest/mapping.h"
 #include "runtime/ingest/normalizer.h"
 #include "runtime/ingest/prefilter.h"
@@ -298,13 +299,13 @@ struct Scratch {
 
 class Run : public ingest::RecordSink {
  public:
-  Run(const IngestOptions& options, const ingest::Mappings& mappings, const EventSink& on_event,
-      const ErrorSink& on_error, IngestStats* stats)
+  Run(const IngestOptions& options, const ingest::Mappings& mappings,
+      const ingest::Delivery& delivery, const ErrorSink& on_error, IngestStats* stats)
       : options_(options),
-        on_event_(on_event),
+        delivery_(delivery),
         on_error_(on_error),
         stats_(stats),
-        normalizer_(mappings, options) {
+        normalizer_(mappings, options, delivery.typed ? delivery.program : nullptr) {
     static thread_local Scratch cached;
     // A sink that starts another run on this thread gets its own buffers.
     scratch_ = cached.in_use ? &own_ : &cached;
@@ -314,11 +315,16 @@ class Run : public ingest::RecordSink {
   ~Run() override { scratch_->in_use = false; }
 
   // ---- RecordSink
-  void Event(std::string_view json, Reader reader, uint64_t line, std::string_view) override {
+  void Event(std::string_view json, const rdl::Event* typed, Reader reader, uint64_t line,
+             std::string_view) override {
     ++stats_->records;
     ++readers_[static_cast<int>(reader)].records;
     RecordLocation loc{file_, line, record_++};
-    if (on_event_) on_event_(json, loc);
+    if (typed) {
+      if (*delivery_.typed) (*delivery_.typed)(*typed, loc);
+    } else if (delivery_.json && *delivery_.json) {
+      (*delivery_.json)(json, loc);
+    }
   }
   void Bad(std::string_view message, Reader reader, uint64_t line,
            std::string_view where) override {
@@ -470,6 +476,7 @@ class Run : public ingest::RecordSink {
   }
 
   void ParseAndHandle(const char* p, size_t n, uint64_t line, bool last_and_cut) {
+    normalizer_.set_document_bytes(n);
     dom::element doc;
     if (auto err = scratch_->parser.parse(p, n, false).get(doc)) {
       if (last_and_cut) {
@@ -537,6 +544,7 @@ class Run : public ingest::RecordSink {
         err = scratch_->parser.parse(data() + pos_, end - pos_, false).get(doc);
       }
       if (!err) {
+        normalizer_.set_document_bytes(end - pos_);
         normalizer_.HandleDocument(doc, line, this);
         pos_ = end;
         continue;
@@ -559,7 +567,7 @@ class Run : public ingest::RecordSink {
   }
 
   const IngestOptions& options_;
-  const EventSink& on_event_;
+  const ingest::Delivery& delivery_;
   const ErrorSink& on_error_;
   IngestStats* stats_;
   ingest::Normalizer normalizer_;
@@ -695,15 +703,15 @@ namespace {
 // The frame of every public reader: stats reset, mapping tables, one Run
 // that `read` feeds, its result.
 template <typename ReadFn>
-bool WithRun(const IngestOptions& options, const EventSink& on_event, const ErrorSink& on_error,
-             IngestStats* stats, ReadFn read) {
+bool WithRun(const IngestOptions& options, const ingest::Delivery& delivery,
+             const ErrorSink& on_error, IngestStats* stats, ReadFn read) {
   IngestStats local;
   if (!stats) stats = &local;
   *stats = IngestStats{};
   std::unique_ptr<ingest::Mappings> owned;
   const ingest::Mappings* mappings = Prepare(options, &owned, on_error);
   if (!mappings) return false;
-  Run run(options, *mappings, on_event, on_error, stats);
+  Run run(options, *mappings, delivery, on_error, stats);
   read(run);
   run.Finish();
   return !run.failed();
@@ -744,13 +752,44 @@ void ReadAll(Run& run, const std::vector<std::string>& inputs) {
 
 bool ReadInputs(const std::vector<std::string>& inputs, const IngestOptions& options,
                 const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
-  return WithRun(options, on_event, on_error, stats, [&](Run& run) { ReadAll(run, inputs); });
+  return ingest::ReadInputsTo(inputs, options, ingest::Delivery{&on_event}, on_error, stats);
 }
 
 bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,
                    const IngestOptions& options, const EventSink& on_event,
                    const ErrorSink& on_error, IngestStats* stats) {
-  return WithRun(options, on_event, on_error, stats, [&](Run& run) {
+  return ingest::ReadFileRangeTo(path, begin, end, options, ingest::Delivery{&on_event}, on_error,
+                                 stats);
+}
+
+bool ReadBuffer(std::string_view data, std::string_view name, const IngestOptions& options,
+                const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
+  return WithRun(options, ingest::Delivery{&on_event}, on_error, stats, [&](Run& run) {
+    MemoryInput in(data);
+    run.ReadOne(name, &in);
+  });
+}
+
+bool ReadEvents(const std::vector<std::string>& inputs, const IngestOptions& options,
+                const Program& program, int threads, const TypedEventSink& on_event,
+                const ErrorSink& on_error, IngestStats* stats) {
+  ingest::Delivery delivery;
+  delivery.typed = &on_event;
+  delivery.program = &program;
+  return ingest::ReadParallel(inputs, options, threads, delivery, on_error, stats);
+}
+
+namespace ingest {
+
+bool ReadInputsTo(const std::vector<std::string>& inputs, const IngestOptions& options,
+                  const Delivery& delivery, const ErrorSink& on_error, IngestStats* stats) {
+  return WithRun(options, delivery, on_error, stats, [&](Run& run) { ReadAll(run, inputs); });
+}
+
+bool ReadFileRangeTo(const std::string& path, uint64_t begin, uint64_t end,
+                     const IngestOptions& options, const Delivery& delivery,
+                     const ErrorSink& on_error, IngestStats* stats) {
+  return WithRun(options, delivery, on_error, stats, [&](Run& run) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       run.InputError(path, std::string("cannot open: ") + std::strerror(errno), true);
@@ -762,12 +801,6 @@ bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,
   });
 }
 
-bool ReadBuffer(std::string_view data, std::string_view name, const IngestOptions& options,
-                const EventSink& on_event, const ErrorSink& on_error, IngestStats* stats) {
-  return WithRun(options, on_event, on_error, stats, [&](Run& run) {
-    MemoryInput in(data);
-    run.ReadOne(name, &in);
-  });
-}
+}  // namespace ingest
 
 }  // namespace rdl

@@ -13,6 +13,7 @@
 #include "runtime/ingest/base64.h"
 #include "runtime/ingest/json_util.h"
 #include "runtime/ingest/time_text.h"
+#include "runtime/vm/json_path.h"
 
 namespace rdl::ingest {
 namespace dom = simdjson::dom;
@@ -61,10 +62,15 @@ bool IsIp(std::string_view s) {
   return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
 }
 
+// The shortest form that reads back as the same double, and as a double:
+// an integral value gets ".0" (1.6e12 in a record stays a float, as the
+// typed hand-off, which never writes it, sees it).
 void AppendDouble(std::string* out, double d) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof(buf), d);
-  out->append(buf, r.ptr);
+  std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+  out->append(text);
+  if (text.find_first_of(".eEni") == std::string_view::npos) out->append(".0");
 }
 
 }  // namespace
@@ -119,6 +125,36 @@ void AppendJson(std::string* out, dom::element e) {
     case dom::element_type::NULL_VALUE:
       out->append("null");
       break;
+  }
+}
+
+size_t MinifiedJsonSize(dom::element e) {
+  switch (e.type()) {
+    case dom::element_type::ARRAY: {
+      size_t n = 2;
+      bool first = true;
+      for (dom::element x : AsArray(e)) {
+        n += (first ? 0 : 1) + MinifiedJsonSize(x);
+        first = false;
+      }
+      return n;
+    }
+    case dom::element_type::OBJECT: {
+      size_t n = 2;
+      bool first = true;
+      for (auto [k, v] : AsObject(e)) {
+        n += (first ? 0 : 1) + JsonStringSize(k) + 1 + MinifiedJsonSize(v);
+        first = false;
+      }
+      return n;
+    }
+    case dom::element_type::STRING:
+      return JsonStringSize(AsString(e));
+    default: {
+      std::string text;  // numbers, booleans, null: short
+      AppendJson(&text, e);
+      return text.size();
+    }
   }
 }
 
@@ -476,8 +512,16 @@ class Normalizer::Builder {
 
 // --------------------------------------------------------------- normalizer
 
-Normalizer::Normalizer(const Mappings& mappings, const IngestOptions& options)
-    : mappings_(mappings), options_(options), builder_(std::make_unique<Builder>(this)) {
+Normalizer::Normalizer(const Mappings& mappings, const IngestOptions& options,
+                       const Program* program)
+    : mappings_(mappings),
+      options_(options),
+      builder_(std::make_unique<Builder>(this)),
+      program_(program) {
+  if (program_) {
+    plan_ = std::make_unique<EventPlan>(PlanEvent(*program_, GetSchema()));
+    reader_ = std::make_unique<EventReader>(*program_);
+  }
   bool is_auto = true;
   Reader forced = Reader::kUnknown;
   if (ParseFormat(options.format, &is_auto, &forced) && !is_auto) {
@@ -625,7 +669,7 @@ void Normalizer::HandleRecord(dom::element rec, uint64_t line, const std::string
       return bad(Reader::kCloudTrail, error);
     }
     file_reader_ = Reader::kCloudTrail;
-    return sink->Event(out_, Reader::kCloudTrail, line, where);
+    return Emit(Reader::kCloudTrail, line, where, sink);
   }
   if (k.detail && k.detail_type && want(Reader::kCloudTrail)) {
     dom::element type;
@@ -644,7 +688,7 @@ void Normalizer::HandleRecord(dom::element rec, uint64_t line, const std::string
         return bad(Reader::kCloudTrail, error);
       }
       file_reader_ = Reader::kCloudTrail;
-      return sink->Event(out_, Reader::kCloudTrail, line, where);
+      return Emit(Reader::kCloudTrail, line, where, sink);
     }
   }
   // Pub/Sub push envelope: message.data is the LogEntry, base64 (as Pub/Sub
@@ -718,7 +762,27 @@ void Normalizer::HandleRecord(dom::element rec, uint64_t line, const std::string
                                           : Normalize(reader, rec, k.ci, &error);
   if (!ok) return bad(reader, error);
   file_reader_ = reader;
-  sink->Event(out_, reader, line, where);
+  Emit(reader, line, where, sink);
+}
+
+void Normalizer::Emit(Reader reader, uint64_t line, const std::string& where, RecordSink* sink) {
+  if (program_) {
+    sink->Event({}, &event_, reader, line, where);
+  } else {
+    sink->Event(out_, nullptr, reader, line, where);
+  }
+}
+
+bool Normalizer::CheckSize(dom::element record, std::string* error) {
+  // Minified, a record is at most about as long as the text it was parsed
+  // from (a number such as 1e9 grows to 1e+09): below half the limit, no
+  // need to measure.
+  if (document_bytes_ <= options_.max_record_bytes / 2) return true;
+  const size_t bytes = MinifiedJsonSize(record);
+  if (bytes <= options_.max_record_bytes) return true;
+  *error = "record of " + std::to_string(bytes) + " bytes exceeds the limit of " +
+           std::to_string(options_.max_record_bytes) + " bytes";
+  return false;
 }
 
 bool Normalizer::PassThrough(dom::element record, std::string* error) {
@@ -741,6 +805,7 @@ bool Normalizer::PassThrough(dom::element record, std::string* error) {
       return false;
     }
   }
+  if (program_) return CheckSize(record, error) && reader_->Fill(record, &event_, error);
   out_.clear();
   AppendJson(&out_, record);
   if (out_.size() > options_.max_record_bytes) {
@@ -827,6 +892,21 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
     return true;
   };
 
+  // The typed hand-off evaluates only the schema fields it needs.
+  const bool direct = program_ && plan_->direct;
+  std::vector<bool>& need = need_;
+  if (direct && need.empty()) {
+    need = plan_->schema_needed;
+    for (int f : {f_time, f_provider, f_service, f_status, f_action}) {
+      if (f >= 0) need[f] = true;
+    }
+    if (plan_->needs_resources) {
+      for (int f : {f_resource_type, f_resource_uid}) {
+        if (f >= 0) need[f] = true;
+      }
+    }
+  }
+
   // 1. The operation (and service, provider) decide which rules apply.
   std::vector<const std::vector<Candidate>*> lists;
   lists.clear();
@@ -879,6 +959,9 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
     const SchemaField& field = schema.fields[f];
     if (field.derived || field.type == FieldType::kJson) continue;  // resources, tags, raw
     if (static_cast<int>(f) == f_operation || static_cast<int>(f) == f_original_time) continue;
+    // Typed: only what the program reads, what decides validity (required
+    // fields) and what other fields derive from.
+    if (direct && !need[f] && !is_required(static_cast<int>(f))) continue;
     lists.clear();
     // An OCSF record takes only `action` from the provider's table: the
     // table's other paths are the provider's record layout, not OCSF's.
@@ -911,6 +994,10 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
   if (!b.slot(f_status).set || b.slot(f_status).s != "failure") {
     b.slot(schema.Find("error.code")).set = false;
     b.slot(schema.Find("error.message")).set = false;
+  }
+
+  if (direct && !plan_->needs_resources && !plan_->needs_tags) {
+    return CheckSize(record, error) && FillTyped(record, error);
   }
 
   // 3. resources: the primary resource, then every group.
@@ -985,6 +1072,8 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
       }
     }
   }
+
+  if (direct) return CheckSize(record, error) && FillTyped(record, error);
 
   // 5. Write the event in schema order, nesting along the dots.
   out_.clear();
@@ -1089,7 +1178,78 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
              std::to_string(options_.max_record_bytes) + " bytes";
     return false;
   }
+  // Typed, with a field the plan cannot fill directly: read the JSON back.
+  if (program_) return reader_->Read(out_, &event_, error);
   return true;
+}
+
+bool Normalizer::FillTyped(dom::element record, std::string* error) {
+  const Schema& schema = GetSchema();
+  Builder& b = *builder_;
+  const size_t n = plan_->slots.size();
+  event_.Clear(n);
+  std::vector<Value>* list = event_.list_storage();
+  for (size_t i = 0; i < n; ++i) {
+    const SlotSource& src = plan_->slots[i];
+    const uint16_t slot = static_cast<uint16_t>(i);
+    const uint32_t begin = event_.list_size();
+    switch (src.kind) {
+      case SlotSource::Kind::kNone:
+        break;
+      case SlotSource::Kind::kSchema: {
+        const Slot& s = b.slot(src.schema_field);
+        if (!s.set) break;
+        switch (schema.fields[src.schema_field].type) {
+          case FieldType::kBool:
+            event_.Store(slot, src.type, Value::Bool(s.b));
+            break;
+          case FieldType::kFloat:
+            event_.Store(slot, src.type, Value::Float(s.d));
+            break;
+          case FieldType::kStringList:
+            for (std::string_view v : s.list) list->push_back(Value::String(v));
+            event_.StoreList(slot, src.type, begin);
+            break;
+          default:
+            event_.Store(slot, src.type, Value::String(s.s));
+        }
+        break;
+      }
+      case SlotSource::Kind::kRaw: {
+        Value single;
+        switch (WalkPath(record, src.raw_path, &single, list)) {
+          case PathResult::kMissing:
+            break;
+          case PathResult::kValue:
+            event_.Store(slot, src.type, single);
+            break;
+          case PathResult::kList:
+            event_.StoreList(slot, src.type, begin);
+            break;
+        }
+        break;
+      }
+      case SlotSource::Kind::kResourceUids:
+      case SlotSource::Kind::kResourceTypes: {
+        const bool uids = src.kind == SlotSource::Kind::kResourceUids;
+        for (const auto& [type, uid] : b.resources_) {
+          // Entries without a type have no "type" key.
+          if (uids || !type.empty()) list->push_back(Value::String(uids ? uid : type));
+        }
+        if (event_.list_size() > begin) event_.StoreList(slot, src.type, begin);
+        break;
+      }
+      case SlotSource::Kind::kTag:
+        for (const auto& [key, value] : b.tags_) {
+          if (key == src.tag) {
+            event_.Store(slot, src.type, Value::String(value));
+            break;
+          }
+        }
+        break;
+    }
+  }
+  return event_.Seal(*program_, error);
 }
 
 }  // namespace rdl::ingest

@@ -5,19 +5,21 @@
 // Byte-level work (files, gzip, framing) is in ingest.cc.
 #pragma once
 
-#include "runtime/util/json_string.h"
-
 #include <simdjson.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "runtime/ingest/event_plan.h"
 #include "runtime/ingest/ingest.h"
 #include "runtime/ingest/mapping.h"
+#include "runtime/util/json_string.h"
+#include "runtime/vm/event.h"
 
 namespace rdl::ingest {
 
@@ -32,7 +34,9 @@ bool ParseFormat(std::string_view format, bool* is_auto, Reader* forced);
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual void Event(std::string_view json, Reader reader, uint64_t line,
+  // One event: its normalized JSON, or (when the normalizer has a program:
+  // the typed hand-off) `typed`, filled for that program, and empty json.
+  virtual void Event(std::string_view json, const rdl::Event* typed, Reader reader, uint64_t line,
                      std::string_view where) = 0;
   virtual void Bad(std::string_view message, Reader reader, uint64_t line,
                    std::string_view where) = 0;
@@ -41,8 +45,16 @@ class RecordSink {
 
 class Normalizer {
  public:
-  Normalizer(const Mappings& mappings, const IngestOptions& options);
+  // With a program, events are delivered typed: filled for it, straight
+  // from the record when its fields allow (event_plan.h), otherwise
+  // written as JSON and read back.
+  Normalizer(const Mappings& mappings, const IngestOptions& options,
+             const Program* program = nullptr);
   ~Normalizer();
+
+  // The size of the text the next document was parsed from: typed events
+  // skip measuring records that cannot exceed options.max_record_bytes.
+  void set_document_bytes(size_t n) { document_bytes_ = n; }
 
   // Handles one parsed top-level JSON value starting at `line`.
   void HandleDocument(simdjson::dom::element doc, uint64_t line, RecordSink* sink);
@@ -62,6 +74,11 @@ class Normalizer {
   // Normalizes one provider record; false with *error when it is bad.
   bool Normalize(Reader reader, simdjson::dom::element record, bool ci, std::string* error);
   bool PassThrough(simdjson::dom::element record, std::string* error);
+  // The typed hand-off: event_ from the builder's slots and the record.
+  bool FillTyped(simdjson::dom::element record, std::string* error);
+  // The record's size as minified JSON, when it may exceed the limit.
+  bool CheckSize(simdjson::dom::element record, std::string* error);
+  void Emit(Reader reader, uint64_t line, const std::string& where, RecordSink* sink);
   // Parses JSON text held in a string (CloudTrailEvent, Pub/Sub data,
   // `$json` steps) with a parser of the per-record pool.
   bool ParseEmbedded(std::string_view text, simdjson::dom::element* out, std::string* error);
@@ -76,7 +93,18 @@ class Normalizer {
   std::deque<std::string> scratch_;  // decoded base64 and other per-record text
   std::unique_ptr<Builder> builder_;
   std::string out_;  // the normalized event being written (reused)
+
+  // Typed hand-off (program_ set).
+  const Program* program_ = nullptr;
+  std::unique_ptr<EventPlan> plan_;
+  std::unique_ptr<EventReader> reader_;  // normalized records, and plans not direct
+  rdl::Event event_;
+  std::vector<bool> need_;  // schema fields a direct plan evaluates
+  size_t document_bytes_ = SIZE_MAX;
 };
+
+// The size of AppendJson's output for `e`, without writing it.
+size_t MinifiedJsonSize(simdjson::dom::element e);
 
 // Appends `e` as minified JSON (numbers re-serialized from their parsed
 // value; strings escaped per RFC 8259).

@@ -17,9 +17,12 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "runtime/ingest/delivery.h"
 #include "runtime/ingest/ingest.h"
+#include "runtime/vm/event.h"
 
 namespace rdl {
 
@@ -145,7 +148,15 @@ void Merge(const IngestStats& from, bool count_file, IngestStats* into) {
 bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOptions& options,
                         int threads, const EventSink& on_event, const ErrorSink& on_error,
                         IngestStats* stats) {
-  if (threads <= 1) return ReadInputs(inputs, options, on_event, on_error, stats);
+  return ingest::ReadParallel(inputs, options, threads, ingest::Delivery{&on_event}, on_error,
+                              stats);
+}
+
+namespace ingest {
+
+bool ReadParallel(const std::vector<std::string>& inputs, const IngestOptions& options, int threads,
+                  const Delivery& delivery, const ErrorSink& on_error, IngestStats* stats) {
+  if (threads <= 1) return ReadInputsTo(inputs, options, delivery, on_error, stats);
   IngestStats local;
   if (!stats) stats = &local;
   *stats = IngestStats{};
@@ -201,12 +212,24 @@ bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOpti
       // thread has to count the lines before it); the consumer adds the
       // lines of the pieces before it.
       const IngestOptions& o = options;
-      auto event = [&u](std::string_view json, const RecordLocation& loc) {
-        u.items.push_back(Unit::Item{false, std::string(json), loc});
+      // Events cross to the consumer as JSON text, or typed as blobs.
+      EventSink json = [&u](std::string_view text, const RecordLocation& loc) {
+        u.items.push_back(Unit::Item{false, std::string(text), loc});
       };
+      TypedEventSink typed = [&u](const Event& e, const RecordLocation& loc) {
+        u.items.push_back(Unit::Item{false, {}, loc});
+        EncodeEvent(e, &u.items.back().text);
+      };
+      Delivery to;
+      if (delivery.typed) {
+        to.typed = &typed;
+        to.program = delivery.program;
+      } else {
+        to.json = &json;
+      }
       auto error = [&u](const std::string& m) { u.items.push_back(Unit::Item{true, m, {}}); };
       if (!u.piece) {
-        u.ok = ReadInputs({u.name}, o, event, error, &u.stats);
+        u.ok = ReadInputsTo({u.name}, o, to, error, &u.stats);
       } else {
         // Lines are cut where they start: each piece finds its own first
         // and last line, so no thread scans another's bytes.
@@ -218,11 +241,11 @@ bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOpti
           ::close(fd);
         }
         if (s < e) {
-          u.ok = ReadFileRange(u.name, s, e, o, event, error, &u.stats);
+          u.ok = ReadFileRangeTo(u.name, s, e, o, to, error, &u.stats);
           // Newlines of the piece, for the line numbers of the next one.
           u.lines = u.stats.lines;
         } else if (fd < 0) {
-          u.ok = ReadInputs({u.name}, o, event, error, &u.stats);  // reports why
+          u.ok = ReadInputsTo({u.name}, o, to, error, &u.stats);  // reports why
         }
       }
       {
@@ -235,6 +258,10 @@ bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOpti
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(work);
 
+  std::optional<EventDecoder> decoder;
+  Event event;
+  std::string why;
+  if (delivery.typed) decoder.emplace(*delivery.program);
   bool ok = true;
   uint64_t line_base = 0;  // lines of the earlier pieces of the current file
   for (size_t i = 0; i < units.size(); ++i) {
@@ -247,10 +274,14 @@ bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOpti
     for (Unit::Item& item : u.items) {
       if (item.error) {
         if (on_error) on_error(line_base ? ShiftLine(item.text, u.name, line_base) : item.text);
-      } else if (on_event) {
+      } else {
         item.loc.file = u.name;
         if (item.loc.line) item.loc.line += line_base;
-        on_event(item.text, item.loc);
+        if (!decoder) {
+          if (*delivery.json) (*delivery.json)(item.text, item.loc);
+        } else if (decoder->Decode(item.text, &event, &why)) {  // encoded from a sealed event
+          if (*delivery.typed) (*delivery.typed)(event, item.loc);
+        }
       }
     }
     line_base += u.lines;
@@ -275,4 +306,5 @@ bool ReadInputsParallel(const std::vector<std::string>& inputs, const IngestOpti
   return ok;
 }
 
+}  // namespace ingest
 }  // namespace rdl

@@ -167,6 +167,7 @@ Event& Event::operator=(const Event& other) {
   if (this == &other) return *this;
   slots_ = other.slots_;
   list_storage_ = other.list_storage_;
+  fixups_.clear();
   time_ns_ = other.time_ns_;
   uid_ = other.uid_;
   root_ = other.root_;
@@ -235,42 +236,73 @@ PathResult EventReader::Walk(const std::vector<std::string>& segments, size_t sh
   return PathResult::kValue;
 }
 
+void Event::Clear(size_t num_slots) {
+  slots_.assign(num_slots, Value::Missing());
+  list_storage_.clear();
+  fixups_.clear();
+  uid_ = {};
+  time_ns_ = 0;
+  root_ = simdjson::dom::element();
+}
+
+void Event::Store(uint16_t slot, FieldType type, const Value& found) {
+  if (type == FieldType::kJson) {
+    slots_[slot] = found;
+    return;
+  }
+  if (found.tag == Value::Tag::kJson && found.json.is_array()) {
+    const uint32_t begin = list_size();
+    CollectPath(found.json, {}, &list_storage_);
+    return StoreList(slot, type, begin);  // a kList, possibly empty
+  }
+  if (type == FieldType::kTime) {
+    slots_[slot] = ToTime(found);
+  } else if (type == FieldType::kStringList) {
+    const uint32_t begin = list_size();
+    list_storage_.push_back(found);  // a single string is a list of one
+    StoreList(slot, type, begin);
+  } else {
+    slots_[slot] = found;
+  }
+}
+
+void Event::StoreList(uint16_t slot, FieldType type, uint32_t begin) {
+  if (type == FieldType::kTime) {
+    for (size_t i = begin; i < list_storage_.size(); ++i) {
+      list_storage_[i] = ToTime(list_storage_[i]);
+    }
+  }
+  slots_[slot] = Value::List(nullptr, static_cast<uint32_t>(list_storage_.size() - begin));
+  fixups_.push_back({slot, begin});
+}
+
+bool Event::Seal(const Program& program, std::string* error) {
+  for (const ListFixup& f : fixups_) slots_[f.slot].list.p = list_storage_.data() + f.begin;
+  fixups_.clear();
+  if (program.time_slot >= slots_.size() || slots_[program.time_slot].tag != Value::Tag::kInt) {
+    *error = "missing or unparsable time";
+    return false;
+  }
+  time_ns_ = slots_[program.time_slot].i;
+  uid_ = {};
+  if (program.uid_slot < slots_.size() && slots_[program.uid_slot].is_string()) {
+    uid_ = slots_[program.uid_slot].str();
+  }
+  return true;
+}
+
 void EventReader::FillSlot(uint16_t slot, size_t shared, Event* out) {
   const Field& field = program_.fields[slot];
   Value single;
-  const uint32_t begin = static_cast<uint32_t>(out->list_storage_.size());
+  const uint32_t begin = out->list_size();
   switch (Walk(field.segments, shared, &single, &out->list_storage_)) {
     case PathResult::kMissing:
       return;
     case PathResult::kValue:
-      if (field.type == FieldType::kJson) {
-        out->slots_[slot] = single;
-        return;
-      }
-      if (single.tag == Value::Tag::kJson && single.json.is_array()) {
-        CollectPath(single.json, {}, &out->list_storage_);
-        break;  // a kList, possibly empty
-      }
-      if (field.type == FieldType::kTime) {
-        out->slots_[slot] = ToTime(single);
-      } else if (field.type == FieldType::kStringList) {
-        out->list_storage_.push_back(single);  // a single string is a list of one
-        break;
-      } else {
-        out->slots_[slot] = single;
-      }
-      return;
+      return out->Store(slot, field.type, single);
     case PathResult::kList:
-      break;
+      return out->StoreList(slot, field.type, begin);
   }
-  if (field.type == FieldType::kTime) {
-    for (size_t i = begin; i < out->list_storage_.size(); ++i) {
-      out->list_storage_[i] = ToTime(out->list_storage_[i]);
-    }
-  }
-  out->slots_[slot] =
-      Value::List(nullptr, static_cast<uint32_t>(out->list_storage_.size() - begin));
-  fixups_.push_back({slot, begin});
 }
 
 bool EventReader::Read(std::string_view json, Event* out, std::string* error) {
@@ -284,32 +316,220 @@ bool EventReader::Read(std::string_view json, Event* out, std::string* error) {
     *error = fmt::format("invalid JSON: {}", simdjson::error_message(err));
     return false;
   }
+  return Fill(root, out, error);
+}
+
+bool EventReader::Fill(simdjson::dom::element root, Event* out, std::string* error) {
   if (!root.is_object()) {
     *error = "event is not a JSON object";
     return false;
   }
+  out->Clear(program_.fields.size());
   out->root_ = root;
-  out->slots_.assign(program_.fields.size(), Value::Missing());
-  out->list_storage_.clear();
-  out->uid_ = {};
-  out->time_ns_ = 0;
-  fixups_.clear();
   if (order_.size() != program_.fields.size()) BuildPlan();  // the program changed
   walk_[0] = root;
   walked_ = 1;
   for (size_t k = 0; k < order_.size(); ++k) FillSlot(order_[k], shared_[k], out);
-  for (const ListFixup& f : fixups_)
-    out->slots_[f.slot].list.p = out->list_storage_.data() + f.begin;
-  if (program_.time_slot >= out->slots_.size() ||
-      out->slots_[program_.time_slot].tag != Value::Tag::kInt) {
-    *error = "missing or unparsable time";
+  return out->Seal(program_, error);
+}
+
+// ------------------------------------------------------------- event blobs
+//
+// Layout: per slot, a tag byte and its payload: kBool one byte; kInt and
+// kFloat eight (host order: blobs never leave the process); kString a u32
+// length and the bytes; kJson a u32 length and the JSON text; kList a u32
+// count and its elements the same way (elements are never lists).
+
+namespace {
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void EncodeValue(const Value& v, std::string* out) {
+  out->push_back(static_cast<char>(v.tag));
+  switch (v.tag) {
+    case Value::Tag::kMissing:
+    case Value::Tag::kNull:
+      break;
+    case Value::Tag::kBool:
+      out->push_back(v.b ? 1 : 0);
+      break;
+    case Value::Tag::kInt:
+      Put(out, v.i);
+      break;
+    case Value::Tag::kFloat:
+      Put(out, v.f);
+      break;
+    case Value::Tag::kString:
+      Put(out, v.s.n);
+      out->append(v.s.p, v.s.n);
+      break;
+    case Value::Tag::kJson: {
+      const std::string text = simdjson::to_string(v.json);
+      Put(out, static_cast<uint32_t>(text.size()));
+      out->append(text);
+      break;
+    }
+    case Value::Tag::kList:
+      Put(out, v.list.n);
+      for (uint32_t i = 0; i < v.list.n; ++i) {
+        // Lists are flat (CollectPath flattens arrays): an element that is a
+        // list cannot occur; encode it as missing rather than recurse.
+        const Value& e = v.list.p[i];
+        if (e.tag == Value::Tag::kList) {
+          EncodeValue(Value::Missing(), out);
+        } else {
+          EncodeValue(e, out);
+        }
+      }
+      break;
+  }
+}
+
+// Reads EncodeValue's bytes; kJson texts are appended to *json (as elements
+// of one array) and the value keeps their index in json.i until the array
+// is parsed.
+class BlobReader {
+ public:
+  explicit BlobReader(std::string_view b) : b_(b) {}
+  bool Value(rdl::Value* v, std::string* json, uint32_t* num_json) {
+    uint8_t tag;
+    if (!Get(&tag) || tag > static_cast<uint8_t>(Value::Tag::kList)) return false;
+    switch (static_cast<Value::Tag>(tag)) {
+      case Value::Tag::kMissing:
+        *v = Value::Missing();
+        return true;
+      case Value::Tag::kNull:
+        *v = Value::Null();
+        return true;
+      case Value::Tag::kBool: {
+        uint8_t x;
+        if (!Get(&x)) return false;
+        *v = Value::Bool(x != 0);
+        return true;
+      }
+      case Value::Tag::kInt: {
+        int64_t x;
+        if (!Get(&x)) return false;
+        *v = Value::Int(x);
+        return true;
+      }
+      case Value::Tag::kFloat: {
+        double x;
+        if (!Get(&x)) return false;
+        *v = Value::Float(x);
+        return true;
+      }
+      case Value::Tag::kString: {
+        std::string_view s;
+        if (!Bytes(&s)) return false;
+        *v = Value::String(s);
+        return true;
+      }
+      case Value::Tag::kJson: {
+        std::string_view s;
+        if (!Bytes(&s)) return false;
+        json->push_back(*num_json == 0 ? '[' : ',');
+        json->append(s);
+        v->tag = Value::Tag::kJson;
+        v->i = (*num_json)++;
+        return true;
+      }
+      case Value::Tag::kList:
+        return false;  // handled by the caller
+    }
     return false;
   }
-  out->time_ns_ = out->slots_[program_.time_slot].i;
-  if (program_.uid_slot < out->slots_.size() && out->slots_[program_.uid_slot].is_string()) {
-    out->uid_ = out->slots_[program_.uid_slot].str();
+  template <typename T>
+  bool Get(T* x) {
+    if (b_.size() < sizeof(T)) return false;
+    std::memcpy(x, b_.data(), sizeof(T));
+    b_.remove_prefix(sizeof(T));
+    return true;
   }
-  return true;
+  bool Bytes(std::string_view* s) {
+    uint32_t n;
+    if (!Get(&n) || b_.size() < n) return false;
+    *s = b_.substr(0, n);
+    b_.remove_prefix(n);
+    return true;
+  }
+  bool Peek(uint8_t* tag) const {
+    if (b_.empty()) return false;
+    *tag = static_cast<uint8_t>(b_[0]);
+    return true;
+  }
+  bool done() const { return b_.empty(); }
+
+ private:
+  std::string_view b_;
+};
+
+}  // namespace
+
+void EncodeEvent(const Event& event, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < event.num_slots(); ++i)
+    EncodeValue(event.slot(static_cast<uint16_t>(i)), out);
+}
+
+bool EventDecoder::Decode(std::string_view blob, Event* out, std::string* error) {
+  const size_t n = program_.fields.size();
+  out->Clear(n);
+  BlobReader r(blob);
+  json_.clear();
+  uint32_t num_json = 0;
+  auto fail = [&] {
+    *error = "corrupt event blob";
+    return false;
+  };
+  std::vector<Value>& list = *out->list_storage();
+  for (size_t slot = 0; slot < n; ++slot) {
+    uint8_t tag;
+    if (!r.Peek(&tag)) return fail();
+    if (tag != static_cast<uint8_t>(Value::Tag::kList)) {
+      if (!r.Value(&out->slots_[slot], &json_, &num_json)) return fail();
+      continue;
+    }
+    uint8_t skip;
+    uint32_t count;
+    if (!r.Get(&skip) || !r.Get(&count)) return fail();
+    const uint32_t begin = out->list_size();
+    for (uint32_t k = 0; k < count; ++k) {
+      list.emplace_back();
+      if (!r.Value(&list.back(), &json_, &num_json)) return fail();
+    }
+    // Stored as they were: no conversion (FieldType::kJson converts nothing).
+    out->StoreList(static_cast<uint16_t>(slot), FieldType::kJson, begin);
+  }
+  if (!r.done()) return fail();
+  if (num_json > 0) {
+    // One parse for every array and object of the event.
+    json_.push_back(']');
+    const size_t len = json_.size();
+    json_.resize(len + simdjson::SIMDJSON_PADDING);
+    simdjson::dom::element doc;
+    if (parser_.parse(json_.data(), len, false).get(doc)) return fail();
+    simdjson::dom::array arr = doc.get_array().value_unsafe();
+    std::vector<simdjson::dom::element>& elems = elems_;
+    elems.assign(arr.begin(), arr.end());
+    auto bind = [&](Value& v) {
+      if (v.tag != Value::Tag::kJson) return true;
+      if (v.i < 0 || static_cast<size_t>(v.i) >= elems.size()) return false;
+      v.json = elems[static_cast<size_t>(v.i)];
+      v.i = 0;
+      return true;
+    };
+    for (Value& v : out->slots_) {
+      if (!bind(v)) return fail();
+    }
+    for (Value& v : list) {
+      if (!bind(v)) return fail();
+    }
+  }
+  return out->Seal(program_, error);
 }
 
 }  // namespace rdl

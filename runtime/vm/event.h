@@ -32,16 +32,72 @@ class Event {
   size_t num_slots() const { return slots_.size(); }
   int64_t time_ns() const { return time_ns_; }   // event time, ns since the Unix epoch
   std::string_view uid() const { return uid_; }  // metadata.uid, may be empty
-  // The whole parsed event (for `raw` access by path and for printing).
+  // The whole parsed event when it was read from normalized JSON (null
+  // otherwise: events filled by ingest's typed hand-off or decoded from a
+  // blob have slots only).
   simdjson::dom::element root() const { return root_; }
+
+  // ---- Building an event slot by slot (EventReader, ingest's typed
+  // hand-off, EventDecoder): Clear, then Store / StoreList per slot, then
+  // Seal. The rules are those of EventReader::Read, so an event built from
+  // a record equals the one read from the record's normalized JSON.
+
+  // Starts an event of `num_slots` missing slots.
+  void Clear(size_t num_slots);
+  // Stores a value found at the path of a field of type `type`: kTime
+  // parses strings (numbers are epoch ms), a kJson array becomes a kList of
+  // its flattened elements unless the field is kJson, a kStringList takes a
+  // single value as a list of one.
+  void Store(uint16_t slot, FieldType type, const Value& found);
+  // The storage the next list is appended to; StoreList then makes the
+  // values appended since `begin` (list_size() before appending) the
+  // slot's kList, converted by `type` (times parsed).
+  std::vector<Value>* list_storage() { return &list_storage_; }
+  uint32_t list_size() const { return static_cast<uint32_t>(list_storage_.size()); }
+  void StoreList(uint16_t slot, FieldType type, uint32_t begin);
+  // Points list slots at their storage and takes the time and uid from the
+  // program's slots. False with *error when the time is missing or
+  // unparsable.
+  bool Seal(const Program& program, std::string* error);
 
  private:
   friend class EventReader;
+  friend class EventDecoder;
+  // A kList's elements are appended to list_storage_, which may reallocate
+  // while later slots are filled: the pointers are set by Seal.
+  struct ListFixup {
+    uint16_t slot;
+    uint32_t begin;
+  };
   std::vector<Value> slots_;
   std::vector<Value> list_storage_;  // backing storage for kList slots
+  std::vector<ListFixup> fixups_;
   int64_t time_ns_ = 0;
   std::string_view uid_;
   simdjson::dom::element root_;
+};
+
+// An event as one self-contained byte string: the engine's reorder buffer
+// and the queues between reading threads hold events this way. Strings are
+// copied in; arrays and objects (kJson) travel as their JSON text.
+void EncodeEvent(const Event& event, std::string* out);
+
+// Rebuilds events from EncodeEvent's bytes. A decoded event's strings view
+// the blob, and its kJson values this decoder's parser: both must outlive
+// the event's use, and the next Decode invalidates the previous event's
+// kJson values.
+class EventDecoder {
+ public:
+  explicit EventDecoder(const Program& program) : program_(program) {}
+  // False (with *error) only for bytes EncodeEvent did not write for this
+  // program.
+  bool Decode(std::string_view blob, Event* out, std::string* error);
+
+ private:
+  const Program& program_;
+  simdjson::dom::parser parser_;
+  std::string json_;  // the kJson texts as one padded JSON array
+  std::vector<simdjson::dom::element> elems_;
 };
 
 // Parses normalized JSON events into Events for one program. Reuses its
@@ -66,14 +122,11 @@ class EventReader {
   // path over the elements and yields the kList of the values found
   // (missing when none).
   bool Read(std::string_view json, Event* out, std::string* error);
+  // Read on an already-parsed normalized event (ingest's typed hand-off of
+  // normalized input). `root` must outlive the event's use.
+  bool Fill(simdjson::dom::element root, Event* out, std::string* error);
 
  private:
-  // A kList slot's elements are appended to Event::list_storage_, which may
-  // reallocate while later slots are filled; the pointers are set at the end.
-  struct ListFixup {
-    uint16_t slot;
-    uint32_t begin;
-  };
   void BuildPlan();
   void FillSlot(uint16_t slot, size_t shared, Event* out);
   PathResult Walk(const std::vector<std::string>& segments, size_t shared, Value* single,
@@ -82,7 +135,6 @@ class EventReader {
   const Program& program_;
   simdjson::dom::parser parser_;
   std::string buffer_;  // the event text plus SIMDJSON_PADDING bytes
-  std::vector<ListFixup> fixups_;
   // The extraction plan: fields in path order, so each walk starts from the
   // deepest object it shares with the previous one (actor.user.uid then
   // actor.user.type descend "actor" and "user" once).

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Differential test of the optimizer and the raw-byte prefilter: the T1578
-# pack, compiled with every optimizer pass and with none, runs with the
-# prefilter on and off over the corpus and format samples, the rule tests'
+# Differential test of the optimizer, the raw-byte prefilter and the typed
+# hand-off: the T1578 pack, compiled with every optimizer pass and with
+# none, runs with the prefilter on and off and with events handed over as
+# JSON (--json-handoff) over the corpus and format samples, the rule tests'
 # raw records, the demo sample and a generated stream of the three clouds
-# (bench/gen, with injected attacks); all four runs must raise identical
+# (bench/gen, with injected attacks); all six runs must raise identical
 # alerts, and the prefilter must actually skip records.
 # Usage: optimizer_differential.sh BIN_DIR
 set -u
@@ -25,7 +26,7 @@ for input in "${inputs[@]}"; do
   name=$(basename "$input")
   ref=""
   for pack in opt noopt; do
-    for pf in "" --no-prefilter; do
+    for pf in "" --no-prefilter --json-handoff; do
       out="$T/$name.$pack$pf"
       # Directories are read in path order, not time order: a wide lateness.
       "$BIN/rulerun" --pack "$T/$pack.rpk" --lateness 3650d $pf "$input" >"$out" 2>"$T/err"
@@ -41,7 +42,7 @@ for input in "${inputs[@]}"; do
       fi
     done
   done
-  echo "$input: $(wc -l <"$ref") alerts, identical in 4 runs; prefiltered $skipped"
+  echo "$input: $(wc -l <"$ref") alerts, identical in 6 runs; prefiltered $skipped"
 done
 # The generated CloudTrail stream is mostly read-only calls: most are skipped.
 skipped=$("$BIN/rulerun" --pack "$T/opt.rpk" "$T/gen.cloudtrail.jsonl" 2>&1 >/dev/null |

@@ -1220,7 +1220,7 @@ TEST_CASE("CloudTrail details: sessions, MFA, related resources, sharing, quota,
         One("aws/awsdocs-service-quotas-user-guide/"
             "logging-using-cloudtrail.block0.RequestServiceQuotaIncrease.json");
     CHECK(Field(c.events[0], "quota.code") == "L-CEED54BB");
-    CHECK(Field(c.events[0], "quota.value") == "10");
+    CHECK(Field(c.events[0], "quota.value") == "10.0");
   }
   SUBCASE("failure carries the error") {
     auto c = One("aws/panther-analysis/aws_ec2_monitoring__02__RunInstance_Dry_Run.json");
@@ -1288,7 +1288,8 @@ TEST_CASE("Azure details: caller forms, claims, status, case-insensitive operati
     auto a = One("azure/elastic-beats/activitylogs.log.json");
     CHECK(Field(a.events[0], "actor.session.issuer") == "8a4de8b5-095c-47d0-a96f-a75130c61d53");
     // SDK snake_case export: `claims` at the top, user (line 02) and app (line 01).
-    auto s = One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
+    auto s =
+        One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
     CHECK(Field(s.events[0], "actor.session.issuer") == "12345678-9abc-defg-hijk-lmnopqrstuvw");
     CHECK(Field(s.events[0], "actor.user.uid") == "fakeemail@fakedomain.com");
     auto d = One("azure/plaso/azure_activity_log.line01.Microsoft.Compute_disks_delete.json");
@@ -1299,7 +1300,8 @@ TEST_CASE("Azure details: caller forms, claims, status, case-insensitive operati
   }
   SUBCASE("no user agent: the Activity Log does not record one") {
     // httpRequest holds clientRequestId, clientIpAddress and method only.
-    auto s = One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
+    auto s =
+        One("azure/plaso/azure_activity_log.line02.Microsoft.Compute_virtualMachines_delete.json");
     CHECK(Field(s.events[0], "raw.http_request.method") == "DELETE");
     CHECK(Field(s.events[0], "api.request.uid") == "c1759b29-92ca-4845-bcf4-a5481f306047");
     CHECK(Field(s.events[0], "src_endpoint.ip") == "1.2.3.4");
@@ -1358,8 +1360,8 @@ TEST_CASE("GCP details: Pub/Sub, service accounts, sharing, labels") {
     CHECK(Field(m.events[0], "api.operation") == "v1.compute.instances.insert");
     CHECK(Field(m.events[0], "http_request.user_agent") != "<missing>");
     // The same real records with methodName removed: the request type stands in.
-    std::string rec = ReadFileText(
-        SourcePath("tests/data/corpus/gcp/elastic-integrations/test-audit.log.line6-images-insert.json"));
+    std::string rec = ReadFileText(SourcePath(
+        "tests/data/corpus/gcp/elastic-integrations/test-audit.log.line6-images-insert.json"));
     std::string no_method = rec;
     size_t at = no_method.find(R"("methodName":"v1.compute.images.insert",)");
     REQUIRE(at != std::string::npos);

@@ -334,7 +334,7 @@ TEST_CASE("GCP quota override and AWS EBS direct reads") {
   REQUIRE(c.events.size() == 1);
   CHECK(Field(c.events[0], "action") == "quota.increase");
   CHECK(Field(c.events[0], "quota.code") == "compute.googleapis.com/gpus_all_regions");
-  CHECK(Field(c.events[0], "quota.value") == "64");
+  CHECK(Field(c.events[0], "quota.value") == "64.0");
 }
 
 TEST_CASE("stdin is read with `-`") {

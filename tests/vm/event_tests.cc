@@ -1,6 +1,7 @@
 // EventReader (paths, arrays, types, time) and ParseTime / FormatTime.
 #include <climits>
 
+#include "tests/event_diff.h"
 #include "tests/vm/vm_test_util.h"
 
 namespace rdl::test {
@@ -221,6 +222,48 @@ TEST_CASE("unusable events") {
   // A line with an embedded NUL and bytes past it is not read past its length.
   std::string with_nul = Ev("") + std::string("\0garbage", 8);
   CHECK_FALSE(f.Read(with_nul));
+}
+
+TEST_CASE("an event survives EncodeEvent / EventDecoder unchanged") {
+  Fixture f;
+  EventDecoder decoder(f.program);
+  std::string blob;
+  Event decoded;
+  for (
+      const std::string& body : {
+          std::string(R"("action":"snapshot.create","actor":{"user":{"uid":"arn:a"}},
+               "num":-7,"quota":{"value":1.5e300},"flag":true,"nothing":null)"),
+          std::string(
+              R"("raw":{"a":{"b":{"k":[1,"x",{"y":null}]}},"times":["2026-01-05T10:00:00Z",1767607200000]},
+               "resources":[{"type":"volume","uid":"vol-1"},{"uid":"vol-2"},{"type":"snap","uid":"s"}])"),
+          std::string(
+              R"("raw":{"a":{"b":"scalar \u00e9 \"q\""}},"resources":[],"num":18446744073709551615)"),
+          std::string(R"("raw":{"a":[{"b":[1,[2,3]]},{"b":{"deep":[]}}]})"),
+      }) {
+    CAPTURE(body);
+    REQUIRE_MESSAGE(f.Read(Ev(body)), f.error);
+    EncodeEvent(f.event, &blob);
+    std::string error;
+    REQUIRE_MESSAGE(decoder.Decode(blob, &decoded, &error), error);
+    CHECK(EventDiff(f.event, decoded) == "");
+  }
+}
+
+TEST_CASE("EventDecoder rejects bytes EncodeEvent did not write") {
+  Fixture f;
+  REQUIRE(f.Read(Ev(R"("action":"x")")));
+  std::string blob;
+  EncodeEvent(f.event, &blob);
+  EventDecoder decoder(f.program);
+  Event out;
+  std::string error;
+  CHECK_FALSE(decoder.Decode(blob.substr(0, blob.size() - 1), &out, &error));
+  CHECK(error == "corrupt event blob");
+  CHECK_FALSE(decoder.Decode(blob + "x", &out, &error));
+  std::string bad_tag = blob;
+  bad_tag[0] = 42;
+  CHECK_FALSE(decoder.Decode(bad_tag, &out, &error));
+  CHECK(decoder.Decode(blob, &out, &error));
 }
 
 TEST_CASE("ParseTime accepts RFC 3339 and the space form") {
