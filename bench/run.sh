@@ -13,7 +13,8 @@
 #   cat                 I/O floor
 #   parse_floor         simdjson On-Demand parse of every record, touching eventName
 #   parse_floor --dom   simdjson DOM parse of every record
-#   ingest              runtime/ingest alone (bench/ingest_bench: read, parse, normalize)
+#   ingest              runtime/ingest alone (bench/ingest_bench: read, parse, normalize;
+#                       as normalized JSON, and typed for the pack as rulerun reads)
 #   jq, gojq            bench/peers/t1578.jq: the four reference detections
 #   duckdb              bench/peers/duckdb.mjs: the same in SQL (@duckdb/node-api, 1 thread)
 #   rulerun             the whole T1578 pack (interpreter, raw-byte prefilter on;
@@ -168,6 +169,7 @@ run main cat aws "$CT" none -- cat "$CT"
 run main "parse_floor (simdjson On-Demand)" aws "$CT" records -- "$BENCH_BUILD/parse_floor" "$CT"
 run main "parse_floor --dom (simdjson DOM)" aws "$CT" records -- "$BENCH_BUILD/parse_floor" --dom "$CT"
 [ "$HAVE_INGEST" = 1 ] && run main "ingest only (runtime/ingest)" aws "$CT" records -- "$BENCH_BUILD/ingest_bench" "$CT"
+[ "$HAVE_INGEST" = 1 ] && run main "ingest only, typed for the pack" aws "$CT" records -- "$BENCH_BUILD/ingest_bench" --pack "$PACK" "$CT"
 [ "$HAVE_JQ" = 1 ] && run main "jq $(jq --version | sed 's/^jq-//')" aws "$CT" truth -- jq -n -r -f bench/peers/t1578.jq "$CT"
 [ "$HAVE_GOJQ" = 1 ] && run main "gojq $(gojq --version | cut -d' ' -f2)" aws "$CT" truth -- gojq -n -r -f bench/peers/t1578.jq "$CT"
 [ "$HAVE_DUCKDB" = 1 ] && run main "duckdb $(node -e "console.log(require('./bench/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null) (1 thread)" aws "$CT" truth -- node bench/peers/duckdb.mjs "$CT" 1
@@ -193,6 +195,7 @@ for pf in "aws:$CT:eventName" "azure:$AZ:operationName" "gcp:$GCP:protoPayload.m
   run provider "parse_floor (On-Demand)" "$provider" "$file" records -- "$BENCH_BUILD/parse_floor" --field "$field" "$file"
   run provider "parse_floor --dom" "$provider" "$file" records -- "$BENCH_BUILD/parse_floor" --dom --field "$field" "$file"
   [ "$HAVE_INGEST" = 1 ] && run provider "ingest only" "$provider" "$file" records -- "$BENCH_BUILD/ingest_bench" "$file"
+  [ "$HAVE_INGEST" = 1 ] && run provider "ingest only, typed for the pack" "$provider" "$file" records -- "$BENCH_BUILD/ingest_bench" --pack "$PACK" "$file"
   run provider "rulerun --normalize" "$provider" "$file" normalized -- "$RULERUN" --normalize "$file"
   run provider "rulerun --pack" "$provider" "$file" alerts -- "$RULERUN" --pack "$PACK" "$file"
   if grep -q -- '--no-prefilter' <<< "$HELP"; then

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -613,14 +614,23 @@ KeyScan ScanKeys(dom::object obj) {
       {"detail-type", &KeyScan::detail_type},
       {"message", &KeyScan::message},
   };
+  // By length: a key is compared only with signatures as long as it (this
+  // runs on every key of every record).
+  constexpr size_t kMaxLen = 24;
+  static const auto kByLength = [] {
+    std::array<std::vector<const Sig*>, kMaxLen> t;
+    for (const Sig& sig : kSigs) t[sig.key.size()].push_back(&sig);
+    return t;
+  }();
   KeyScan s;
   for (auto [key, value] : obj) {
     (void)value;
-    for (const Sig& sig : kSigs) {
-      if (key == sig.key) {
-        s.*sig.flag = true;
-      } else if (EqualsIgnoreCase(key, sig.key)) {
-        s.*sig.flag = true;
+    if (key.size() >= kMaxLen) continue;
+    for (const Sig* sig : kByLength[key.size()]) {
+      if (key == sig->key) {
+        s.*sig->flag = true;
+      } else if (EqualsIgnoreCase(key, sig->key)) {
+        s.*sig->flag = true;
         s.ci = true;
       }
     }
@@ -837,15 +847,25 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
   }
   Builder& b = *builder_;
   b.Reset(record, ci);
-  const int f_time = schema.Find("time");
-  const int f_original_time = schema.Find("metadata.original_time");
-  const int f_provider = schema.Find("cloud.provider");
-  const int f_service = schema.Find("api.service.name");
-  const int f_operation = schema.Find("api.operation");
-  const int f_status = schema.Find("status");
-  const int f_resource_type = schema.Find("resource.type");
-  const int f_resource_uid = schema.Find("resource.uid");
-  const int f_action = schema.Find("action");
+  // Looked up once: the schema is fixed for the process.
+  static const struct {
+    int time, original_time, provider, service, operation, status, resource_type, resource_uid,
+        action, error_code, error_message;
+  } kF = {schema.Find("time"),           schema.Find("metadata.original_time"),
+          schema.Find("cloud.provider"), schema.Find("api.service.name"),
+          schema.Find("api.operation"),  schema.Find("status"),
+          schema.Find("resource.type"),  schema.Find("resource.uid"),
+          schema.Find("action"),         schema.Find("error.code"),
+          schema.Find("error.message")};
+  const int f_time = kF.time;
+  const int f_original_time = kF.original_time;
+  const int f_provider = kF.provider;
+  const int f_service = kF.service;
+  const int f_operation = kF.operation;
+  const int f_status = kF.status;
+  const int f_resource_type = kF.resource_type;
+  const int f_resource_uid = kF.resource_uid;
+  const int f_action = kF.action;
 
   auto is_required = [&](int f) {
     for (int r : pm->required) {
@@ -992,8 +1012,8 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
   }
   // Errors describe failures only (Azure writes a statusCode on success).
   if (!b.slot(f_status).set || b.slot(f_status).s != "failure") {
-    b.slot(schema.Find("error.code")).set = false;
-    b.slot(schema.Find("error.message")).set = false;
+    b.slot(kF.error_code).set = false;
+    b.slot(kF.error_message).set = false;
   }
 
   if (direct && !plan_->needs_resources && !plan_->needs_tags) {
