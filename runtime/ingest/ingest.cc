@@ -242,23 +242,32 @@ class Decoder {
 // End of the JSON value starting at buf[pos], scanning no further than
 // `limit`; npos when it does not end there. Only brackets and strings are
 // tracked: the parser judges the rest.
+// The end of the string whose opening quote is at buf[pos] (one past its
+// closing quote), or npos before `limit`. Jumps from quote to quote
+// (memchr): a quote is escaped when an odd run of backslashes precedes it.
+size_t StringEnd(const char* buf, size_t pos, size_t limit) {
+  size_t i = pos + 1;
+  for (;;) {
+    const void* q = i < limit ? std::memchr(buf + i, '"', limit - i) : nullptr;
+    if (!q) return std::string_view::npos;
+    const size_t at = static_cast<const char*>(q) - buf;
+    size_t slashes = 0;
+    while (at - slashes > pos + 1 && buf[at - slashes - 1] == '\\') ++slashes;
+    if (slashes % 2 == 0) return at + 1;
+    i = at + 1;
+  }
+}
+
 size_t ScanValue(const char* buf, size_t pos, size_t limit) {
   char c = buf[pos];
   if (c == '{' || c == '[') {
     int depth = 0;
-    bool in_string = false;
     for (size_t i = pos; i < limit; ++i) {
       char x = buf[i];
-      if (in_string) {
-        if (x == '\\') {
-          ++i;
-        } else if (x == '"') {
-          in_string = false;
-        }
-        continue;
-      }
       if (x == '"') {
-        in_string = true;
+        const size_t end = StringEnd(buf, i, limit);
+        if (end == std::string_view::npos) return end;
+        i = end - 1;
       } else if (x == '{' || x == '[') {
         ++depth;
       } else if (x == '}' || x == ']') {
@@ -267,16 +276,7 @@ size_t ScanValue(const char* buf, size_t pos, size_t limit) {
     }
     return std::string_view::npos;
   }
-  if (c == '"') {
-    for (size_t i = pos + 1; i < limit; ++i) {
-      if (buf[i] == '\\') {
-        ++i;
-      } else if (buf[i] == '"') {
-        return i + 1;
-      }
-    }
-    return std::string_view::npos;
-  }
+  if (c == '"') return StringEnd(buf, pos, limit);
   size_t i = pos;
   while (i < limit && !std::strchr(" \t\r\n,[]{}", buf[i])) ++i;
   return i;
@@ -475,6 +475,71 @@ class Run : public ingest::RecordSink {
     return true;
   }
 
+  // A complete document [p, p + n) whose first key is a records envelope
+  // ({"Records": [...]}, as CloudTrail delivers to S3, Azure's {"records":
+  // [...]}, LookupEvents' {"Events": [...]}) is read one record at a time:
+  // each is prefiltered and parsed alone (a delivery file of thousands of
+  // records is usually one line, and some record of it always matters).
+  // False, with nothing read, when the document is not one.
+  bool ReadEnvelope(const char* p, size_t n, uint64_t line) {
+    size_t i = 0;
+    auto blanks = [&] {
+      while (i < n && IsSpace(p[i])) ++i;
+    };
+    if (n < 2 || p[0] != '{') return false;
+    ++i;
+    blanks();
+    std::string_view key;
+    for (std::string_view k : {"\"Records\"", "\"records\"", "\"Events\""}) {
+      if (n - i >= k.size() && std::string_view(p + i, k.size()) == k) key = k;
+    }
+    if (key.empty()) return false;
+    i += key.size();
+    blanks();
+    if (i >= n || p[i] != ':') return false;
+    ++i;
+    blanks();
+    if (i >= n || p[i] != '[') return false;
+    ++i;
+    const std::string name(key.substr(1, key.size() - 2));
+    std::string where;
+    for (size_t index = 0; !stopped_; ++index) {
+      blanks();
+      if (i < n && p[i] == ']') break;
+      if (index > 0) {
+        if (i >= n || p[i] != ',') {
+          Bad("invalid JSON: expected , or ] after a record", normalizer_.file_reader(), line,
+              name + "[" + std::to_string(index) + "]");
+          break;
+        }
+        ++i;
+        blanks();
+      }
+      where = name + "[" + std::to_string(index) + "]";
+      const size_t end = i < n ? ScanValue(p, i, n) : std::string_view::npos;
+      if (end == std::string_view::npos || end == i) {
+        Bad("invalid JSON: the records array is cut off", normalizer_.file_reader(), line, where);
+        break;
+      }
+      if (Skippable(p + i, end - i)) {
+        ++record_;
+      } else {
+        dom::element doc;
+        // Parsed in place: the input buffer has SIMDJSON_PADDING readable
+        // bytes after any record in it.
+        if (auto err = scratch_->parser.parse(p + i, end - i, false).get(doc)) {
+          Bad(std::string("invalid JSON: ") + simdjson::error_message(err),
+              normalizer_.file_reader(), line, where);
+        } else {
+          normalizer_.set_document_bytes(end - i);
+          normalizer_.HandleEnveloped(doc, line, where, this);
+        }
+      }
+      i = end;
+    }
+    return true;
+  }
+
   void ParseAndHandle(const char* p, size_t n, uint64_t line, bool last_and_cut) {
     normalizer_.set_document_bytes(n);
     dom::element doc;
@@ -505,7 +570,9 @@ class Run : public ingest::RecordSink {
       while (e > b && IsSpace(data()[e - 1])) --e;
       if (b < e) {
         bool cut = nl == std::string_view::npos && !decoder_->error().empty();
-        if (Skippable(data() + b, e - b)) {
+        if (ReadEnvelope(data() + b, e - b, line)) {
+          // read record by record
+        } else if (Skippable(data() + b, e - b)) {
           ++record_;
         } else {
           ParseAndHandle(data() + b, e - b, line, cut);
@@ -531,7 +598,8 @@ class Run : public ingest::RecordSink {
       line += std::count(data() + counted, data() + pos_, '\n');
       counted = pos_;
       size_t end = ScanValue(data(), pos_, size());
-      if (end != std::string_view::npos && Skippable(data() + pos_, end - pos_)) {
+      if (end != std::string_view::npos &&
+          (ReadEnvelope(data() + pos_, end - pos_, line) || Skippable(data() + pos_, end - pos_))) {
         pos_ = end;
         continue;
       }

@@ -58,6 +58,11 @@ class Normalizer {
 
   // Handles one parsed top-level JSON value starting at `line`.
   void HandleDocument(simdjson::dom::element doc, uint64_t line, RecordSink* sink);
+  // Handles one record of a records envelope (Records[3]) parsed alone.
+  void HandleEnveloped(simdjson::dom::element record, uint64_t line, const std::string& where,
+                       RecordSink* sink) {
+    HandleTop(record, line, where, 1, sink);
+  }
   // The reader bad records without a format of their own are charged to:
   // the format of the last good record of the current file.
   Reader file_reader() const { return file_reader_; }

@@ -314,5 +314,26 @@ TEST_CASE("arbitrary bytes never crash") {
   CHECK(gz.stats.bad_records + gz.stats.input_errors >= 1);
 }
 
+TEST_CASE("a records envelope is read record by record: a broken record spoils only itself") {
+  for (const char* sep : {"", "\n  "}) {  // one line (as S3 delivers), or pretty-printed
+    CAPTURE(sep);
+    std::string doc = std::string("{\"Records\": [") + sep + Record(0) + "," + sep +
+                      R"({"eventName":tru})" + "," + sep + Record(2) + "," + sep + "3" + sep +
+                      "]}\n" + Record(4) + "\n";
+    Collected c = ReadText(doc, "d.json");
+    CHECK(c.events.size() == 3);
+    REQUIRE(c.errors.size() == 2);
+    CHECK(c.errors[0].rfind("d.json:1: Records[1]: invalid JSON: ", 0) == 0);
+    CHECK(c.errors[1] == "d.json:1: Records[3]: expected a JSON object, got a number");
+    CHECK(c.records == std::vector<uint64_t>{0, 2, 4});
+    CHECK(c.stats.bad_records == 2);
+  }
+  // Structure broken between records: the rest of the array is not guessed at.
+  Collected c = ReadText("{\"Records\":[" + Record(0) + " " + Record(1) + "]}", "e.json");
+  CHECK(c.events.size() == 1);
+  CHECK(c.errors == std::vector<std::string>{
+                        "e.json:1: Records[1]: invalid JSON: expected , or ] after a record"});
+}
+
 }  // namespace
 }  // namespace rdl::testing

@@ -101,6 +101,25 @@ TEST_CASE("prefilter: reading skips and counts, and keeps what matters") {
   CHECK(c.stats.bad_records == 1);
 }
 
+TEST_CASE("prefilter: each record of a records envelope is skipped or kept alone") {
+  IngestOptions options;
+  options.prefilter = Filter({{"snapshot.create"}, {}});
+  auto rec = [](const char* name, int s) {
+    return std::string("{\"eventTime\":\"2026-01-01T00:00:0") + std::to_string(s) +
+           "Z\",\"eventName\":\"" + name + "\",\"eventSource\":\"ec2.amazonaws.com\"}";
+  };
+  // One line, as CloudTrail delivers to S3: before, one matching record
+  // made the whole file parsed.
+  std::string text = "{\"Records\":[" + rec("DescribeInstances", 0) + "," +
+                     rec("CreateSnapshot", 1) + "," + rec("ListBuckets", 2) + "]}";
+  Collected c = ReadText(text, "s3.json", options);
+  REQUIRE(c.events.size() == 1);
+  CHECK(testing::Field(c.events[0], "api.operation") == "CreateSnapshot");
+  CHECK(c.records == std::vector<uint64_t>{1});
+  CHECK(c.stats.prefiltered == 2);
+  CHECK(c.stats.records == 1);
+}
+
 TEST_CASE("prefilter soundness: no event of a needed action is ever skipped (corpus, formats)") {
   std::vector<std::string> files = InputFiles();
   REQUIRE(files.size() > 20);
