@@ -116,6 +116,14 @@ std::string DumpBytecode(const Program& p) {
     }
     out += fmt::format("  route: actions [{}] operations [{}]\n", Join(r.route_actions, false),
                        Join(r.route_operations, false));
+    for (const IndexFilter& f : r.index_filters) {
+      const std::string list = SlotList({f.slot}, p);  // "[F3 cloud.region]"
+      out += fmt::format("  index: {} {} [{}]\n", list.substr(1, list.size() - 2),
+                         f.prefix ? "startswith"
+                         : f.ci   ? "in~"
+                                  : "in",
+                         Join(f.values, true));
+    }
     if (r.prefilter_all) {
       out += "  prefilter: every record\n";
     } else {

@@ -437,6 +437,9 @@ class RuleGen {
     out.prefilter_all = r_.prefilter_all;
     out.prefilter_actions = r_.prefilter_actions;
     out.prefilter_literals = r_.prefilter_literals;
+    for (const ir::Rule::IndexFilter& f : r_.index_filters) {
+      out.index_filters.push_back(IndexFilter{t_.Slot(f.path, f.ftype), f.ci, f.prefix, f.values});
+    }
     return out;
   }
 

@@ -533,6 +533,13 @@ std::string DumpRule(const Rule& r) {
   }
   out += fmt::format("  route: actions [{}] operations [{}]\n", List(r.route_actions, false),
                      List(r.route_operations, false));
+  for (const Rule::IndexFilter& f : r.index_filters) {
+    out += fmt::format("  index: {} {} [{}]\n", DottedPath(f.path),
+                       f.prefix ? "startswith"
+                       : f.ci   ? "in~"
+                                : "in",
+                       List(f.values, true));
+  }
   if (r.prefilter_all) {
     out += "  prefilter: every record\n";
   } else {

@@ -178,6 +178,17 @@ struct Rule {
   std::vector<TemplatePiece> message;
 
   std::vector<std::string> route_actions, route_operations;  // filled by the `route` pass
+  // Filled by the `index` pass (see Program's IndexFilter): string fields an
+  // event must hold one of the values in (or, `prefix`, start with one of
+  // them) for the rule to match.
+  struct IndexFilter {
+    std::vector<std::string> path;
+    FieldType ftype = FieldType::kString;
+    bool ci = false;                  // values are ASCII lower-case
+    bool prefix = false;              // startswith instead of ==
+    std::vector<std::string> values;  // sorted, unique
+  };
+  std::vector<IndexFilter> index_filters;
   // Filled by the `prefilter` pass (see Program's Rule); all by default.
   bool prefilter_all = true;
   std::vector<std::string> prefilter_actions, prefilter_literals;

@@ -33,6 +33,7 @@ std::vector<const ir::Expr*> EventPredicates(const ir::Rule& rule);
 void ConstantFold(ir::Rule& rule);
 void CheapFirst(ir::Rule& rule);
 void Route(ir::Rule& rule);
+void Index(ir::Rule& rule);
 void Prefilter(ir::Rule& rule);
 
 // Expression-level entry points (also used by lints and tests).

@@ -79,7 +79,6 @@ Core::Core(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert
   for (size_t i = 0; i < n; ++i) counters_.rules[i].rule = program_.rules[i].name;
   heap_pos_.assign(n, -1);
   heap_deadline_.assign(n, kNoDeadline);
-  stamp_.assign(n, 0);
   for (uint32_t i = 0; i < n; ++i) {
     switch (program_.rules[i].kind) {
       case RuleKind::kMatch:
@@ -146,30 +145,7 @@ void Core::CompileJit() {
   }
 }
 
-void Core::BuildRoutes() {
-  auto find_slot = [&](std::vector<std::string> segments) -> int32_t {
-    for (size_t i = 0; i < program_.fields.size(); ++i) {
-      if (program_.fields[i].segments == segments) return static_cast<int32_t>(i);
-    }
-    return -1;
-  };
-  action_slot_ = find_slot({"action"});
-  operation_slot_ = find_slot({"api", "operation"});
-  for (uint32_t i = 0; i < program_.rules.size(); ++i) {
-    const Rule& r = program_.rules[i];
-    const bool has_hints = !r.route_actions.empty() || !r.route_operations.empty();
-    // A hint we cannot read (its slot is not in the pack) makes the rule
-    // unroutable: it would miss events that match through that hint.
-    const bool routable = has_hints && (r.route_actions.empty() || action_slot_ >= 0) &&
-                          (r.route_operations.empty() || operation_slot_ >= 0);
-    if (!routable) {
-      always_.push_back(i);
-      continue;
-    }
-    for (const std::string& a : r.route_actions) by_action_[a].push_back(i);
-    for (const std::string& o : r.route_operations) by_operation_[o].push_back(i);
-  }
-}
+void Core::BuildRoutes() { routes_.Build(program_); }
 
 bool Core::Later(const Buffered& a, const Buffered& b) {
   if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
@@ -245,30 +221,7 @@ void Core::Finish() {
 }
 
 void Core::Process(const Event& event) {
-  ++process_seq_;
-  candidates_.clear();
-  auto add = [&](const std::vector<uint32_t>& rules) {
-    for (uint32_t r : rules) {
-      if (stamp_[r] != process_seq_) {
-        stamp_[r] = process_seq_;
-        candidates_.push_back(r);
-      }
-    }
-  };
-  add(always_);
-  auto route = [&](int32_t slot, const std::unordered_map<std::string, std::vector<uint32_t>>& m) {
-    if (slot < 0 || m.empty()) return;
-    const Value& v = event.slot(static_cast<uint16_t>(slot));
-    if (!v.is_string()) return;
-    route_scratch_.assign(v.str());
-    auto it = m.find(route_scratch_);
-    if (it != m.end()) add(it->second);
-  };
-  route(action_slot_, by_action_);
-  route(operation_slot_, by_operation_);
-  // Rules run in program order so alerts from one event come out in a
-  // fixed order.
-  std::sort(candidates_.begin(), candidates_.end());
+  routes_.Select(event, &candidates_);  // in program order
   for (uint32_t r : candidates_) {
     states_[r]->OnEvent(event);
     Reschedule(r);

@@ -23,6 +23,7 @@
 
 #include "runtime/engine/engine.h"
 #include "runtime/engine/lru_store.h"
+#include "runtime/engine/route_index.h"
 #include "runtime/engine/values.h"
 #include "runtime/jit/jit.h"
 #include "runtime/vm/event.h"
@@ -205,16 +206,9 @@ class Core {
   std::vector<int32_t> heap_pos_;       // per rule; -1 when not in the heap
   std::vector<int64_t> heap_deadline_;  // per rule, valid when in the heap
 
-  // Routing.
-  int32_t action_slot_ = -1;
-  int32_t operation_slot_ = -1;
-  std::vector<uint32_t> always_;
-  std::unordered_map<std::string, std::vector<uint32_t>> by_action_;
-  std::unordered_map<std::string, std::vector<uint32_t>> by_operation_;
-  std::vector<uint64_t> stamp_;  // per rule: last event seq it was a candidate for
-  uint64_t process_seq_ = 0;
+  // Routing (route_index.h): the candidate rules of the event being processed.
+  RouteIndex routes_;
   std::vector<uint32_t> candidates_;
-  std::string route_scratch_;
 };
 
 }  // namespace rdl::engine_internal

@@ -14,7 +14,8 @@ namespace rdl {
 
 inline constexpr uint32_t kPackMagic = 0x4B505244;  // "DRPK" little-endian bytes 'D','R','P','K'
 inline constexpr uint16_t kPackVersionMajor = 1;
-inline constexpr uint16_t kPackVersionMinor = 1;  // 1.1: prefilter hints per rule
+// 1.1: prefilter hints per rule; 1.2: index filters per rule.
+inline constexpr uint16_t kPackVersionMinor = 2;
 
 std::vector<uint8_t> WritePack(const Program& program);
 

@@ -235,19 +235,35 @@ bool ReadRule(Cursor& c, Rule* r) {
       return false;
     }
   }
-  return c.U32(&r->max_keys, "max keys") && c.Strs(&r->route_actions, "route action") &&
-         c.Strs(&r->route_operations, "route operation") &&
-         c.Strs(&r->false_positives, "false positive") && c.Str(&r->tuning, "tuning") &&
-         (c.minor < 1 || (c.Bool(&r->prefilter_all, "prefilter all") &&
-                          c.Strs(&r->prefilter_actions, "prefilter action") &&
-                          c.Strs(&r->prefilter_literals, "prefilter literal")));
+  if (!c.U32(&r->max_keys, "max keys") || !c.Strs(&r->route_actions, "route action") ||
+      !c.Strs(&r->route_operations, "route operation") ||
+      !c.Strs(&r->false_positives, "false positive") || !c.Str(&r->tuning, "tuning")) {
+    return false;
+  }
+  if (c.minor < 1) return true;
+  if (!c.Bool(&r->prefilter_all, "prefilter all") ||
+      !c.Strs(&r->prefilter_actions, "prefilter action") ||
+      !c.Strs(&r->prefilter_literals, "prefilter literal")) {
+    return false;
+  }
+  if (c.minor < 2) return true;
+  // A filter is at least slot(2) + ci(1) + prefix(1) + values(4).
+  if (!c.Count(&n, 8, "index filter")) return false;
+  r->index_filters.resize(n);
+  for (IndexFilter& f : r->index_filters) {
+    if (!c.U16(&f.slot, "index filter slot") || !c.Bool(&f.ci, "index filter ci") ||
+        !c.Bool(&f.prefix, "index filter prefix") || !c.Strs(&f.values, "index filter value")) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ReadRules(Cursor& c, Program* p) {
   uint32_t n;
   // The fixed-size fields and empty vectors/strings of a rule: 131 bytes
-  // (140 from 1.1 on).
-  if (!c.Count(&n, c.minor < 1 ? 131 : 140, "rule")) return false;
+  // (140 from 1.1 on, 144 from 1.2 on).
+  if (!c.Count(&n, c.minor < 1 ? 131 : c.minor < 2 ? 140 : 144, "rule")) return false;
   p->rules.resize(n);
   for (Rule& r : p->rules) {
     if (!ReadRule(c, &r)) return false;

@@ -137,6 +137,13 @@ void WriteRule(const Rule& r, ByteWriter& w) {
   w.Bool(r.prefilter_all);
   w.Strs(r.prefilter_actions);
   w.Strs(r.prefilter_literals);
+  w.U32(static_cast<uint32_t>(r.index_filters.size()));
+  for (const IndexFilter& f : r.index_filters) {
+    w.U16(f.slot);
+    w.Bool(f.ci);
+    w.Bool(f.prefix);
+    w.Strs(f.values);
+  }
 }
 
 void WriteRules(const Program& p, ByteWriter& w) {

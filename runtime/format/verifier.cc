@@ -117,6 +117,16 @@ class Verifier {
         !CheckSlots(r.until_key_slots, "until key slot")) {
       return false;
     }
+    for (const IndexFilter& f : r.index_filters) {
+      if (f.slot >= p_.fields.size()) {
+        return Fail(
+            fmt::format("index filter slot {} out of range ({} fields)", f.slot, p_.fields.size()));
+      }
+      const FieldType t = p_.fields[f.slot].type;
+      if (t != FieldType::kString && t != FieldType::kStringList) {
+        return Fail(fmt::format("index filter slot {} is not a string field", f.slot));
+      }
+    }
     if (r.within_ns < 0) return Fail("within must not be negative");
     if (r.suppress_ns < 0) return Fail("suppress span must not be negative");
     if (!r.suppress_slots.empty() && r.suppress_ns == 0) {

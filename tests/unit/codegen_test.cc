@@ -195,7 +195,8 @@ TEST_CASE("the same sources give the same Program and the same pack bytes") {
 TEST_CASE("passes are named and switchable; routes are empty without `route`") {
   std::vector<std::string> names;
   for (const opt::PassInfo& p : opt::Passes()) names.push_back(p.name);
-  CHECK(names == std::vector<std::string>{"constant-fold", "cheap-first", "route", "prefilter"});
+  CHECK(names ==
+        std::vector<std::string>{"constant-fold", "cheap-first", "route", "index", "prefilter"});
   CHECK(opt::IsPass("route"));
   CHECK_FALSE(opt::IsPass("cse"));
   std::string rule =
@@ -206,13 +207,14 @@ TEST_CASE("passes are named and switchable; routes are empty without `route`") {
                              "resource.uid:string /x/))") != std::string::npos);
   CHECK(on.program().rules[0].route_actions == std::vector<std::string>{"snapshot.create"});
   CompileOptions off;
-  off.disabled_passes = {"constant-fold", "cheap-first", "route", "prefilter"};
+  off.disabled_passes = {"constant-fold", "cheap-first", "route", "index", "prefilter"};
   Result raw = CompileText(rule, off);
   REQUIRE(raw.out.has_value());
   CHECK(raw.out->ir_dump.find("pred: (and (matches resource.uid:string /x/) (== (* 2 3) 6) (== "
                               "action:string \"snapshot.create\"))") != std::string::npos);
   CHECK(raw.program().rules[0].route_actions.empty());
   CHECK(raw.program().rules[0].prefilter_all);
+  CHECK(raw.program().rules[0].index_filters.empty());
 }
 
 TEST_CASE("regex required literals: the longest run every match contains") {
@@ -334,6 +336,68 @@ TEST_CASE("route: conjunctions, disjunctions, sequences, absence and until") {
             .empty());
 }
 
+TEST_CASE("index: the string-field values an event must hold, per field") {
+  auto filters = [](const std::string& text) {
+    Program p = Build(text);
+    std::string s;
+    for (const IndexFilter& f : p.rules[0].index_filters) {
+      s += FieldName(p, f.slot) + (f.prefix ? " ^" : f.ci ? " ~" : " =") + "[";
+      for (const std::string& v : f.values) s += v + (&v == &f.values.back() ? "" : ",");
+      s += "] ";
+    }
+    return s;
+  };
+  // Equality either way round, `in`, and every conjunct; action and
+  // api.operation are the route pass's.
+  CHECK(filters(MatchRule("action == \"snapshot.create\" and cloud.region == \"us-east-1\" and "
+                          "\"success\" == status")) ==
+        "cloud.region =[us-east-1] status =[success] ");
+  CHECK(filters(MatchRule("actor.user.uid in [\"b\", \"a\"] and api.operation == \"X\"")) ==
+        "actor.user.uid =[a,b] ");
+  // ... but not their case-insensitive tests, which the route pass declines.
+  CHECK(filters(MatchRule(
+            "api.operation in~ [\"CreateSnapshot\"] and action =~ \"Snapshot.Create\"")) ==
+        "action ~[snapshot.create] api.operation ~[createsnapshot] ");
+  // Case-insensitive tests are their own filters, lower-cased.
+  CHECK(filters(MatchRule("cloud.region =~ \"US-East-1\" and status in~ [\"OK\"]")) ==
+        "cloud.region ~[us-east-1] status ~[ok] ");
+  // Prefixes; of two on one field the narrower set is kept (either is sound).
+  CHECK(filters(MatchRule("startswith(actor.user.uid, \"arn:aws:iam::1:\")")) ==
+        "actor.user.uid ^[arn:aws:iam::1:] ");
+  CHECK(filters(MatchRule("startswith(actor.user.uid, \"arn:\") and "
+                          "(startswith(actor.user.uid, \"arn:aws:\") or "
+                          "startswith(actor.user.uid, \"arn:gcp:\"))")) ==
+        "actor.user.uid ^[arn:] ");
+  // A list-valued field (any element), and one conjunct narrowing another.
+  CHECK(filters(MatchRule("resources.uid == \"snap-1\"")) == "resources.uid =[snap-1] ");
+  CHECK(filters(MatchRule("cloud.region in [\"a\", \"b\", \"c\"] and cloud.region in "
+                          "[\"b\", \"c\", \"d\"]")) == "cloud.region =[b,c] ");
+  // Contradictory conjuncts: no value can pass, the rule never matches.
+  CHECK(filters(MatchRule("cloud.region == \"a\" and cloud.region == \"b\"")) ==
+        "cloud.region =[] ");
+  // A disjunction keeps what every operand filters, uniting the values.
+  CHECK(filters(MatchRule("(cloud.region == \"a\" and status == \"x\") or cloud.region in "
+                          "[\"b\"]")) == "cloud.region =[a,b] ");
+  CHECK(filters(MatchRule("cloud.region == \"a\" or status == \"x\"")).empty());
+  // Nothing from negations, other comparisons, non-string or raw fields,
+  // functions of the field.
+  CHECK(filters(MatchRule("not (cloud.region == \"a\")")).empty());
+  CHECK(filters(MatchRule("cloud.region != \"a\"")).empty());
+  CHECK(filters(MatchRule("raw.awsRegion == \"a\"")).empty());
+  CHECK(filters(MatchRule("lower(cloud.region) == \"a\"")).empty());
+  CHECK(filters(MatchRule("endswith(actor.user.uid, \"x\")")).empty());
+  // `except` is folded in as `and not`: the positive conjunct still filters.
+  CHECK(filters(RuleText("match where cloud.region == \"a\"\n except where status == \"x\"")) ==
+        "cloud.region =[a] ");
+  // Sequences: the fields every stage and `until` filter, values united;
+  // an absence stage counts (its events must reach the rule).
+  CHECK(filters(RuleText("sequence within 1h\n a: where cloud.region == \"a\" and status == "
+                         "\"x\"\n b: where cloud.region == \"b\"\n until where cloud.region "
+                         "== \"c\"")) == "cloud.region =[a,b,c] ");
+  CHECK(filters(RuleText("sequence within 1h\n a: where cloud.region == \"a\"\n !b: where "
+                         "status == \"x\"")) == "");
+}
+
 TEST_CASE("VM: comparisons, missing values and the lowered operators") {
   Vm vm(
       MatchRule("action == \"snapshot.create\"") +
@@ -392,7 +456,7 @@ TEST_CASE("VM: optimized and unoptimized code agree") {
       "(status == \"ok\" or 1 > 2) and not (action == \"snapshot.create\" and "
       "resource.uid matches /^x/) and (any v in raw.v: v > 2 or v == 0)");
   CompileOptions off;
-  off.disabled_passes = {"constant-fold", "cheap-first", "route", "prefilter"};
+  off.disabled_passes = {"constant-fold", "cheap-first", "route", "index", "prefilter"};
   Vm a(rules), b(rules, off);
   const std::vector<std::string> events = {
       "",

@@ -65,6 +65,9 @@ Program Rich() {
   m.max_keys = 1000;
   m.route_actions = {"snapshot.create"};
   m.route_operations = {"CreateSnapshot", "CreateSnapshots"};
+  m.index_filters = {{kActor, false, true, {"arn:aws:iam::1:", "arn:aws:iam::2:"}},
+                     {kResUids, true, false, {"snap-1"}},
+                     {kAction, false, false, {}}};
   Rule s = SequenceRule("snap_then_delete",
                         MakeCode({I(Op::LoadRef, 0, 0, 2), I(Op::LoadField, 1, kAction),
                                   I(Op::Ne, 2, 0, 1), I(Op::Return, 2)},
@@ -149,7 +152,7 @@ TEST_CASE("header layout") {
 
 TEST_CASE("the empty pack, byte for byte (docs/pack-format.md)") {
   const std::vector<uint8_t> want = {
-      0x44, 0x52, 0x50, 0x4b, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
+      0x44, 0x52, 0x50, 0x4b, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
       0x00, 0x00, 0x60, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x72, 0xae, 0x72, 0xa3,
       0x13, 0x7b, 0xd1, 0x69, 0x01, 0x00, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x04, 0x00,
       0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x54, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
@@ -158,12 +161,40 @@ TEST_CASE("the empty pack, byte for byte (docs/pack-format.md)") {
       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
   };
   CHECK(WritePack(Program{}) == want);
-  // A 1.0 pack (no prefilter fields; here no rules either) still reads.
-  std::vector<uint8_t> v10 = want;
-  v10[6] = 0;
-  Program out;
+  // 1.0 and 1.1 packs (no prefilter, no index fields; here no rules
+  // either) still read.
+  for (uint8_t minor : {0, 1}) {
+    std::vector<uint8_t> old = want;
+    old[6] = minor;
+    Program out;
+    std::string error;
+    CHECK(ReadPack(old, &out, &error));
+  }
+}
+
+TEST_CASE("a 1.1 pack with rules reads: no index filters") {
+  Program p =
+      MakeProgram({KStr("snapshot.create")},
+                  {MatchRule("m", MakeCode({I(Op::LoadField, 0, kAction), I(Op::LoadConst, 1, 0),
+                                            I(Op::Eq, 2, 0, 1), I(Op::Return, 2)},
+                                           3))});
+  p.rules[0].route_actions = {"snapshot.create"};
+  std::vector<uint8_t> b = WritePack(p);
+  // The last rule's last field is its index filter count (0), which ends
+  // the pack: a 1.1 writer stopped before it.
+  REQUIRE(Get32(b, b.size() - 4) == 0);
+  b.resize(b.size() - 4);
+  Put32(b, 32 + 12 * 3 + 8, Get32(b, 32 + 12 * 3 + 8) - 4);  // rules section size
+  b[6] = 1;
+  Resign(b);
+  Program back;
   std::string error;
-  CHECK(ReadPack(v10, &out, &error));
+  REQUIRE_MESSAGE(ReadPack(b, &back, &error), error);
+  CHECK(back == p);
+  // The same bytes as 1.2 are short of the count.
+  b[6] = 2;
+  Resign(b);
+  CHECK_FALSE(ReadPack(b, &back, &error));
 }
 
 TEST_CASE("truncation at every byte offset is rejected") {
@@ -216,12 +247,12 @@ TEST_CASE("header errors") {
   b[4] = 2;  // major 2
   CHECK_FALSE(ReadPack(b, &out, &error));
   CHECK(error ==
-        "offset 0x4 [header]: unsupported pack version 2.1 (this runtime reads 1.0 to 1.1)");
+        "offset 0x4 [header]: unsupported pack version 2.2 (this runtime reads 1.0 to 1.2)");
   b = good;
-  b[6] = 2;  // minor 2: newer than this reader
+  b[6] = 3;  // minor 3: newer than this reader
   CHECK_FALSE(ReadPack(b, &out, &error));
   CHECK(error ==
-        "offset 0x4 [header]: unsupported pack version 1.2 (this runtime reads 1.0 to 1.1)");
+        "offset 0x4 [header]: unsupported pack version 1.3 (this runtime reads 1.0 to 1.2)");
   b = good;
   b[8] = 4;
   CHECK_FALSE(ReadPack(b, &out, &error));

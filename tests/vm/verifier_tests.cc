@@ -186,6 +186,16 @@ std::vector<Case> Cases() {
          p.rules[0].within_ns = 60;
        },
        "rule r: new needs at least 1 value slot"},
+      {"index filter slot out of range",
+       [](Program& p) {
+         p.rules[0].index_filters = {{kNumSlots, false, false, {"x"}}};
+       },
+       "rule r: index filter slot 12 out of range (12 fields)"},
+      {"index filter on a non-string field",
+       [](Program& p) {
+         p.rules[0].index_filters = {{kIp, false, false, {"10.0.0.1"}}};
+       },
+       "rule r: index filter slot 3 is not a string field"},
       {"negative within", [](Program& p) { p.rules[0].within_ns = -5; },
        "rule r: within must not be negative"},
       {"suppress slots without a span", [](Program& p) { p.rules[0].suppress_slots = {kActor}; },

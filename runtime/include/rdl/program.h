@@ -168,6 +168,20 @@ struct Stage {
   bool operator==(const Stage&) const = default;
 };
 
+// A value filter computed by the compiler (`index` pass): the rule's event
+// can only match when field slot `slot` holds (any element of a list
+// counting) a string equal to one of `values` (`prefix`: starting with one
+// of them), ASCII case-insensitively when `ci` (then `values` are
+// lower-case). The engine indexes rules by these so a hash lookup per field
+// decides which rules an event can reach.
+struct IndexFilter {
+  uint16_t slot = 0;  // a string or string_list field
+  bool ci = false;
+  bool prefix = false;
+  std::vector<std::string> values;  // sorted, unique
+  bool operator==(const IndexFilter&) const = default;
+};
+
 struct Rule {
   // Metadata.
   std::string name;
@@ -230,6 +244,10 @@ struct Rule {
   bool prefilter_all = true;
   std::vector<std::string> prefilter_actions;
   std::vector<std::string> prefilter_literals;
+
+  // Value filters (`index` pass): every one must hold for the event to match
+  // (each is a conjunct of every event predicate). Empty = none known.
+  std::vector<IndexFilter> index_filters;
 
   // Documentation metadata (`falsepositives`, `tuning`), for `rulec doc`
   // and alert consumers; the engine does not read them. Multiple `tuning`
