@@ -838,6 +838,18 @@ bool ReadBuffer(std::string_view data, std::string_view name, const IngestOption
   });
 }
 
+bool ReadBufferEvents(std::string_view data, std::string_view name, const IngestOptions& options,
+                      const Program& program, const TypedEventSink& on_event,
+                      const ErrorSink& on_error, IngestStats* stats) {
+  ingest::Delivery delivery;
+  delivery.typed = &on_event;
+  delivery.program = &program;
+  return WithRun(options, delivery, on_error, stats, [&](Run& run) {
+    MemoryInput in(data);
+    run.ReadOne(name, &in);
+  });
+}
+
 bool ReadEvents(const std::vector<std::string>& inputs, const IngestOptions& options,
                 const Program& program, int threads, const TypedEventSink& on_event,
                 const ErrorSink& on_error, IngestStats* stats) {

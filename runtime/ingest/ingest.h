@@ -133,6 +133,11 @@ bool ReadEvents(const std::vector<std::string>& inputs, const IngestOptions& opt
                 const Program& program, int threads, const TypedEventSink& on_event,
                 const ErrorSink& on_error, IngestStats* stats);
 
+// ReadBuffer with the typed hand-off of ReadEvents.
+bool ReadBufferEvents(std::string_view data, std::string_view name, const IngestOptions& options,
+                      const Program& program, const TypedEventSink& on_event,
+                      const ErrorSink& on_error, IngestStats* stats);
+
 // Reads the bytes [begin, end) of the file `path`, a piece of a JSON-lines
 // file, as one JSON-lines input (messages count lines from `begin`).
 bool ReadFileRange(const std::string& path, uint64_t begin, uint64_t end,

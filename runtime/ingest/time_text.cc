@@ -65,6 +65,10 @@ void Put(std::string* out, int64_t v, int width) {
 }
 
 bool Emit(int64_t epoch_seconds, std::string_view fraction, std::string* out) {
+  // The engine keeps times as int64 nanoseconds (1677-09-21 to 2262-04-11):
+  // a time outside is unparsable here, not a surprise later.
+  constexpr int64_t kNanos = 1000000000;
+  if (epoch_seconds <= INT64_MIN / kNanos || epoch_seconds >= INT64_MAX / kNanos) return false;
   int64_t days = epoch_seconds >= 0 ? epoch_seconds / 86400 : -((-epoch_seconds + 86399) / 86400);
   int64_t secs = epoch_seconds - days * 86400;
   int64_t y;

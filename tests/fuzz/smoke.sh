@@ -50,6 +50,7 @@ ci_runs() {
   case $1 in
     fuzz_rule_parser) echo 4000 ;;
     fuzz_event_reader) echo 600000 ;;
+    fuzz_ingest_typed) echo 30000 ;;  # reads every input twice
     fuzz_ingest_*) echo 100000 ;;
     fuzz_pack_loader) echo 250000 ;;
     *) echo 100000 ;;
@@ -67,7 +68,7 @@ repo_seeds() {
     fuzz_ingest_gcp) seeds=("$d"/corpus/gcp/*/* "$d"/formats/gcp_*) ;;
     fuzz_ingest_ocsf) seeds=("$d"/formats/ocsf*) ;;
     fuzz_ingest_normalized) seeds=("$d"/formats/normalized*) ;;
-    fuzz_ingest_auto) seeds=("$d"/corpus/*/*/* "$d"/formats/*.json*) ;;
+    fuzz_ingest_auto | fuzz_ingest_typed) seeds=("$d"/corpus/*/*/* "$d"/formats/*.json*) ;;
     *) seeds=() ;;
   esac
   seeds+=("$root"/tests/fuzz/regressions/"$1"/*)
