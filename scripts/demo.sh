@@ -5,10 +5,10 @@
 #
 #   bash scripts/demo.sh [BUILD_DIR]        (make demo calls it with `build`)
 #
-# Environment: DEMO_LATENESS (default 30d) is passed as rulerun --lateness:
-# a directory is read in path order (per provider, per region, per day), not
-# in event-time order, and the sample spans ten days, so the reorder window
-# must cover it. RULERUN_FLAGS adds other rulerun options; DEMO_RAW=1 prints
+# Environment: DEMO_LATENESS (default 7h) is passed as rulerun --lateness:
+# a directory is read file by file in the order of the time each path names,
+# and each sample file holds six hours of events, so the reorder window must
+# cover one file's span. RULERUN_FLAGS adds other rulerun options; DEMO_RAW=1 prints
 # the alerts' JSON instead of the table.
 # Exit status: 0 when the alerts match EXPECTED.md, 1 when they differ,
 # 2 when the tools are missing or fail.
@@ -40,7 +40,7 @@ bold "== rulec build rules/t1578 -o ${PACK#"$ROOT"/}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-LATENESS=${DEMO_LATENESS:-30d}
+LATENESS=${DEMO_LATENESS:-7h}
 bold "== rulerun --pack ${PACK#"$ROOT"/} --lateness $LATENESS ${RULERUN_FLAGS:+$RULERUN_FLAGS }$SAMPLE"
 # Alerts are JSON lines on stdout; the run summary goes to stderr.
 # shellcheck disable=SC2086

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/ingest/ingest.h"
@@ -23,5 +24,11 @@ bool ReadFileRangeTo(const std::string& path, uint64_t begin, uint64_t end,
                      const ErrorSink& on_error, IngestStats* stats);
 bool ReadParallel(const std::vector<std::string>& inputs, const IngestOptions& options, int threads,
                   const Delivery& delivery, const ErrorSink& on_error, IngestStats* stats);
+
+// The time a log file's path names, as "YYYYMMDDHHMM" (empty when none):
+// CloudTrail's file names (_CloudTrail_<region>_20260114T0605Z_), Azure
+// exports' y=/m=/d=/h=/m= folders, date folders (YYYY/MM/DD, with GCP log
+// sinks' HH:MM:SS_ file names). Directories are read in this order.
+std::string PathTimeKey(std::string_view path);
 
 }  // namespace rdl::ingest

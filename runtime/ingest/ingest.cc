@@ -653,9 +653,8 @@ class Run : public ingest::RecordSink {
 };
 
 // Regular files under `dir`, depth first, entries in byte order of their
-// names: the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD)
-// then reads in time order per region. Hidden entries and CloudTrail
-// digest folders (signatures, not events) are left out.
+// names (ReadAll then orders them by PathTimeKey). Hidden entries and
+// CloudTrail digest folders (signatures, not events) are left out.
 //
 // Files that document a log folder rather than hold records (README.md,
 // notes, checksums, scripts) are skipped in directory walks, so a sample
@@ -731,7 +730,76 @@ const ingest::Mappings* Prepare(const IngestOptions& options,
   return owned->get();
 }
 
+// The files of a walked directory in time order: by the time their path
+// names (PathTimeKey), then by path. A directory of several regions,
+// subscriptions or clouds then reads as one roughly time-ordered stream,
+// which the engine's lateness can absorb, instead of one region after
+// another. Files whose path names no time come first, in path order.
+void OrderByPathTime(std::vector<std::string>* files) {
+  std::vector<std::pair<std::string, std::string>> keyed;
+  keyed.reserve(files->size());
+  for (std::string& f : *files) keyed.emplace_back(ingest::PathTimeKey(f), std::move(f));
+  std::stable_sort(keyed.begin(), keyed.end());
+  files->clear();
+  for (auto& [key, f] : keyed) files->push_back(std::move(f));
+}
+
 }  // namespace
+
+namespace ingest {
+
+std::string PathTimeKey(std::string_view path) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > path.size()) return false;
+    for (size_t i = 0; i < n; ++i) {
+      if (path[at + i] < '0' || path[at + i] > '9') return false;
+    }
+    return true;
+  };
+  // CloudTrail file names: <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<id>.json.gz
+  const size_t slash = path.rfind('/');
+  const std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  for (size_t i = name.find("_CloudTrail_"); i != std::string_view::npos;
+       i = name.find('_', i + 1)) {
+    const size_t at = (name.data() - path.data()) + i + 1;
+    if (digits(at, 8) && at + 14 <= path.size() && path[at + 8] == 'T' && digits(at + 9, 4) &&
+        path[at + 13] == 'Z') {
+      return std::string(path.substr(at, 8)) + std::string(path.substr(at + 9, 4));
+    }
+  }
+  // Azure diagnostic exports: .../y=YYYY/m=MM/d=DD/h=HH/m=MM/PT1H.json
+  if (size_t y = path.find("/y="); y != std::string_view::npos && digits(y + 3, 4)) {
+    std::string key(path.substr(y + 3, 4));
+    size_t at = y + 7;
+    for (const char* part : {"/m=", "/d=", "/h=", "/m="}) {
+      if (path.substr(at, 3) != part || !digits(at + 3, 2)) break;
+      key += path.substr(at + 3, 2);
+      at += 5;
+    }
+    key.resize(12, '0');
+    return key;
+  }
+  // Date folders (CloudTrail's YYYY/MM/DD, GCP log sinks' YYYY/MM/DD/HH:MM:SS_...):
+  // the last /YYYY/MM/DD/ in the path, and an HH:MM that starts the name.
+  for (size_t i = path.size(); i-- > 0;) {
+    if (path[i] != '/' || !digits(i + 1, 4) || path.substr(i + 5, 1) != "/" || !digits(i + 6, 2) ||
+        path.substr(i + 8, 1) != "/" || !digits(i + 9, 2) || path.substr(i + 11, 1) != "/") {
+      continue;
+    }
+    std::string key = std::string(path.substr(i + 1, 4)) + std::string(path.substr(i + 6, 2)) +
+                      std::string(path.substr(i + 9, 2));
+    const size_t n = i + 12;
+    if (digits(n, 2) && path.substr(n + 2, 1) == ":" && digits(n + 3, 2)) {
+      key += std::string(path.substr(n, 2)) + std::string(path.substr(n + 3, 2));
+    } else {
+      key += "0000";
+    }
+    return key;
+  }
+  return "";
+}
+
+}  // namespace ingest
 
 bool StartsWithJsonLine(std::string_view data) {
   size_t pos = 0;
@@ -798,6 +866,7 @@ void ReadAll(Run& run, const std::vector<std::string>& inputs) {
     if (std::filesystem::is_directory(input, ec)) {
       std::vector<std::pair<std::string, std::string>> errors;
       WalkDirectory(input, &files, &errors);
+      OrderByPathTime(&files);
       for (const auto& [path, message] : errors) run.InputError(path, message, true);
     } else {
       files.push_back(input);

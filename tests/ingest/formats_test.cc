@@ -356,7 +356,8 @@ TEST_CASE("stdin is read with `-`") {
 }
 
 TEST_CASE(
-    "S3 CloudTrail layout: walked recursively in sorted order, digests and hidden files skipped") {
+    "S3 CloudTrail layout: walked recursively in file-time order, digests and hidden files "
+    "skipped") {
   fs::path root = fs::temp_directory_path() / "rdl_ingest_s3";
   fs::remove_all(root);
   fs::path base = root / "AWSLogs" / "111122223333" / "CloudTrail";
@@ -370,7 +371,8 @@ TEST_CASE(
     fs::create_directories(p.parent_path());
     WriteFileText(p.string(), GzipMember(text));
   };
-  // Written out of order; read back in path order.
+  // Written out of order; read back in the order of the files' times, then
+  // paths (us-west-2's 00:05 file comes before us-east-1's 00:10 one).
   write_gz(base / "us-west-2/2024/01/01/111122223333_CloudTrail_us-west-2_20240101T0005Z_b.json.gz",
            "{\"Records\":[" + record("w1", "2024-01-01T00:04:00Z") + "]}");
   write_gz(base / "us-east-1/2024/01/02/111122223333_CloudTrail_us-east-1_20240102T0000Z_a.json.gz",
@@ -389,7 +391,7 @@ TEST_CASE(
   CHECK(c.stats.files == 4);
   std::vector<std::string> ids;
   for (const std::string& e : c.events) ids.push_back(Field(e, "metadata.uid"));
-  CHECK(ids == std::vector<std::string>{"e0", "e1", "e2", "e3", "w1"});
+  CHECK(ids == std::vector<std::string>{"e0", "e1", "w1", "e2", "e3"});
   CHECK(Field(c.events[0], "resource.uid") == "snap-e0");
   CHECK(c.records == std::vector<uint64_t>{0, 1, 0, 0, 0});  // index within each file
   fs::remove_all(root);
