@@ -525,19 +525,27 @@ const std::pair<const std::string, RuleSet>* ProviderMapping::Find(
       break;
     }
   }
-  auto find = [&](const std::string& key) -> const std::pair<const std::string, RuleSet>* {
+  // The key is built in a kept buffer: this runs once per record.
+  thread_local std::string key;
+  auto find = [&]() -> const std::pair<const std::string, RuleSet>* {
+    if (case_insensitive) {
+      for (char& c : key) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
     auto it = lookup.find(key);
     if (it == lookup.end()) return nullptr;
     auto op = operations.find(it->second);
     return op == operations.end() ? nullptr : &*op;
   };
   if (!service.empty()) {
-    std::string qualified(service);
-    qualified.push_back(':');
-    qualified.append(operation);
-    if (auto* r = find(LookupKey(qualified))) return r;
+    key.assign(service);
+    key.push_back(':');
+    key.append(operation);
+    if (auto* r = find()) return r;
   }
-  return find(LookupKey(operation));
+  key.assign(operation);
+  return find();
 }
 
 ProviderMapping* Mappings::Get(std::string_view provider) {

@@ -395,14 +395,15 @@ class Normalizer::Builder {
         slot->set = true;
         return true;
       case FieldType::kTime: {
-        std::string canonical;
+        // Written into a kept buffer, then swapped in: no allocation per record.
+        std::string& canonical = time_scratch_;
         bool ok = v.kind == Scalar::kNumber ? FormatEpochMillis(v.d, &canonical)
                                             : ParseTimeText(v.text, &canonical);
         if (!ok) {
           if (bad_time_.empty()) bad_time_ = v.text;
           return false;
         }
-        time_text_ = std::move(canonical);
+        time_text_.swap(canonical);
         slot->s = time_text_;
         original_time_ = v.text;
         slot->set = true;
@@ -509,6 +510,7 @@ class Normalizer::Builder {
   std::deque<std::string> scratch_;
   std::vector<std::pair<const char*, std::optional<dom::element>>> embedded_;
   std::string time_text_;
+  std::string time_scratch_;
 };
 
 // --------------------------------------------------------------- normalizer
@@ -928,7 +930,7 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
   }
 
   // 1. The operation (and service, provider) decide which rules apply.
-  std::vector<const std::vector<Candidate>*> lists;
+  std::vector<const std::vector<Candidate>*>& lists = lists_;  // kept: no allocation per record
   lists.clear();
   if (const auto* l = common_list(f_operation)) lists.push_back(l);
   if (!eval(f_operation, lists)) return false;
@@ -1037,7 +1039,7 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
     for (const ResourceGroup& g : rs->resources) {
       if (!g.objects.segments.empty()) {
         b.Collect(g.objects);
-        std::vector<dom::element> objs;
+        std::vector<dom::element>& objs = objs_;  // swapped with the builder's: both keep capacity
         b.leaves_swap(&objs);
         for (dom::element o : objs) {
           if (o.type() != dom::element_type::OBJECT) continue;
@@ -1068,7 +1070,7 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
   for (const TagSource& src : tag_rules->tags) {
     if (!b.tags_.empty()) break;
     b.Collect(src.path);
-    std::vector<dom::element> objs;
+    std::vector<dom::element>& objs = objs_;
     b.leaves_swap(&objs);
     auto add_tag = [&](std::string_view key, dom::element v) {
       if (key.empty()) return;
