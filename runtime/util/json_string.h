@@ -4,47 +4,51 @@
 // (bytes >= 0x80 pass through: input is UTF-8).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace rdl {
 
+// What a byte becomes inside a JSON string: empty when it passes through,
+// its escape otherwise (quote, backslash, the short control escapes, \u00XX
+// for the other control characters).
+struct JsonEscapes {
+  char text[256][7];
+  uint8_t len[256];
+  constexpr JsonEscapes() : text(), len() {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int c = 0; c < 0x20; ++c) {
+      const char e[7] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0};
+      for (int i = 0; i < 7; ++i) text[c][i] = e[i];
+      len[c] = 6;
+    }
+    auto set2 = [&](unsigned char c, char x) {
+      text[c][0] = '\\';
+      text[c][1] = x;
+      text[c][2] = 0;
+      len[c] = 2;
+    };
+    set2('"', '"');
+    set2('\\', '\\');
+    set2('\n', 'n');
+    set2('\r', 'r');
+    set2('\t', 't');
+    set2('\b', 'b');
+    set2('\f', 'f');
+  }
+};
+inline constexpr JsonEscapes kJsonEscapes{};
+
 inline void AppendJsonString(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // start of the pending unescaped run
   for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (kJsonEscapes.len[c] == 0) continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
+    out->append(kJsonEscapes.text[c], kJsonEscapes.len[c]);
   }
   out->append(s.data() + run, s.size() - run);
   out->push_back('"');
@@ -54,10 +58,7 @@ inline void AppendJsonString(std::string* out, std::string_view s) {
 inline size_t JsonStringSize(std::string_view s) {
   size_t n = s.size() + 2;
   for (unsigned char c : s) {
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    n += (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
-             ? 1
-             : 5;
+    if (kJsonEscapes.len[c] != 0) n += kJsonEscapes.len[c] - 1;
   }
   return n;
 }
