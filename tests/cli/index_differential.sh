@@ -16,6 +16,7 @@ BIN=${1:?usage: $0 BIN_DIR}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; cat "$T/err" 2>/dev/null | tail -20; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/same_alerts.sh"
 
 mkdir "$T/rules"
 cat >"$T/rules/index.rules" <<'EOF'
@@ -141,25 +142,10 @@ grep -q 'index: F[0-9]* resources.uid in' "$T/bc" || fail "no string_list filter
 total=0
 inputs=(tests/data/corpus tests/data/formats samples/demo
         "$T/gen.cloudtrail.jsonl" "$T/gen.azure.jsonl" "$T/gen.gcp.jsonl")
+RUN_FLAGS=("" --no-prefilter)
 for input in "${inputs[@]}"; do
-  name=$(basename "$input")
-  ref=""
-  for pack in on off; do
-    for pf in "" --no-prefilter; do
-      out="$T/$name.$pack$pf"
-      # Directories are read in path order, not time order: a wide lateness.
-      "$BIN/rulerun" --pack "$T/$pack.rpk" --lateness 3650d $pf "$input" >"$out" 2>"$T/err"
-      rc=$?
-      [ $rc -le 1 ] || fail "rulerun --pack $pack $pf $input exited $rc"
-      sort "$out" >"$out.sorted"
-      if [ -z "$ref" ]; then
-        ref="$out.sorted"
-      elif ! cmp -s "$ref" "$out.sorted"; then
-        diff "$ref" "$out.sorted" | head -5
-        fail "$input: alerts differ between $(basename "$ref" .sorted) and $pack$pf"
-      fi
-    done
-  done
+  same_alerts "$input" "$T/on.rpk" "$T/off.rpk"
+  ref=$REF
   n=$(grep -c '"rule":"ix_' "$ref")
   total=$((total + n))
   echo "$input: $(wc -l <"$ref") alerts ($n from the index rules), identical in 4 runs"

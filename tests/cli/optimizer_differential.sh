@@ -12,6 +12,7 @@ BIN=${1:?usage: $0 BIN_DIR}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; cat "$T/err" 2>/dev/null | tail -20; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/same_alerts.sh"
 
 "$BIN/rulec" build rules/t1578 -o "$T/opt.rpk" 2>"$T/err" || fail "rulec build"
 "$BIN/rulec" build rules/t1578 -o "$T/noopt.rpk" --disable-pass constant-fold \
@@ -23,27 +24,11 @@ fail() { echo "FAIL: $*"; cat "$T/err" 2>/dev/null | tail -20; exit 1; }
 
 inputs=(tests/data/corpus tests/data/formats rules/t1578/tests/raw samples/demo
         "$T/gen.cloudtrail.jsonl" "$T/gen.azure.jsonl" "$T/gen.gcp.jsonl")
+RUN_FLAGS=("" --no-prefilter --json-handoff)
 for input in "${inputs[@]}"; do
-  name=$(basename "$input")
-  ref=""
-  for pack in opt noopt; do
-    for pf in "" --no-prefilter --json-handoff; do
-      out="$T/$name.$pack$pf"
-      # Directories are read in path order, not time order: a wide lateness.
-      "$BIN/rulerun" --pack "$T/$pack.rpk" --lateness 3650d $pf "$input" >"$out" 2>"$T/err"
-      rc=$?
-      [ $rc -le 1 ] || fail "rulerun --pack $pack $pf $input exited $rc"
-      sort "$out" >"$out.sorted"
-      if [ -z "$ref" ]; then
-        ref="$out.sorted"
-        skipped=$(sed -n 's/^ingest: .*prefiltered=\([0-9]*\).*/\1/p' "$T/err")
-      elif ! cmp -s "$ref" "$out.sorted"; then
-        diff "$ref" "$out.sorted" | head -5
-        fail "$input: alerts differ between $(basename "$ref" .sorted) and $pack$pf"
-      fi
-    done
-  done
-  echo "$input: $(wc -l <"$ref") alerts, identical in 6 runs; prefiltered $skipped"
+  same_alerts "$input" "$T/opt.rpk" "$T/noopt.rpk"
+  skipped=$(sed -n 's/^ingest: .*prefiltered=\([0-9]*\).*/\1/p' "$REF_ERR")
+  echo "$input: $(wc -l <"$REF") alerts, identical in 6 runs; prefiltered $skipped"
 done
 # The generated CloudTrail stream is mostly read-only calls: most are skipped.
 skipped=$("$BIN/rulerun" --pack "$T/opt.rpk" "$T/gen.cloudtrail.jsonl" 2>&1 >/dev/null |
