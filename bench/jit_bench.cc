@@ -190,7 +190,7 @@ class Generator {
 
   uint16_t StringField() {
     const uint16_t f = kStringFields[Uni(0, std::size(kStringFields) - 1)];
-    return vocab_[f].empty() ? kAction : f;
+    return vocab_[f].empty() ? static_cast<uint16_t>(kAction) : f;
   }
   // A value of field f seen in the events (mostly), or one that is not.
   std::string Value(uint16_t f) {
@@ -262,7 +262,7 @@ class Generator {
         static const char* const kRegexes[] = {
             "^(Create|Delete|Modify)[A-Z][A-Za-z]+$", "(?i)snapshot",
             "^arn:aws:iam::[0-9]{12}:", "/(write|delete|action)$", "[0-9]+\\.[0-9]+\\.[0-9]+"};
-        c = {I(Op::LoadField, 0, Uni(0, 1) ? kOperation : f),
+        c = {I(Op::LoadField, 0, Uni(0, 1) ? static_cast<uint16_t>(kOperation) : f),
              I(Op::Match, 0, 0, Str(kRegexes[Uni(0, 4)], ConstKind::kRegex))};
         break;
       }
@@ -566,6 +566,7 @@ int main(int argc, char** argv) {
       std::vector<std::string> alerts;
       EngineOptions options;
       options.jit = use_jit;
+      options.jit_background = false;  // measure native code, not the race to compile it
       options.lateness_ns = 30LL * 24 * 3600 * 1000000000;  // the demo interleaves providers
       options.on_warning = [&](const std::string& w) { warnings->push_back(w); };
       Engine eng(*pack, options, [&](const Alert& a) { alerts.push_back(a.json); });

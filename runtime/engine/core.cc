@@ -102,10 +102,13 @@ Core::Core(const LoadedPack& pack, EngineOptions options, AlertCallback on_alert
   if (options_.jit) CompileJit();
 }
 
-Core::~Core() = default;
+Core::~Core() {
+  // The compiling thread uses jit_ and the program: it must end first.
+  if (jit_thread_.joinable()) jit_thread_.join();
+}
 
 void Core::CompileJit() {
-  auto warn = [&](const std::string& msg) {
+  auto warn = [this](const std::string& msg) {
     if (options_.on_warning) options_.on_warning("jit: " + msg);
   };
   std::string error;
@@ -128,20 +131,31 @@ void Core::CompileJit() {
     for (const Stage& st : rule.stages) add(rule, st.pred);
     if (rule.has_until) add(rule, rule.until_pred);
   }
-  std::vector<std::string> why;
-  const std::vector<JitPredicate> fns = jit_->CompileAll(codes, pack_, &why);
-  size_t fallbacks = 0;
-  std::string first_reason;
-  for (size_t i = 0; i < codes.size(); ++i) {
-    if (fns[i]) {
-      jitted_.emplace(codes[i], fns[i]);
-    } else if (fallbacks++ == 0) {
-      first_reason = "rule " + owners[i]->name + ": " + why[i];
+  auto compile = [this, warn, codes = std::move(codes), owners = std::move(owners)] {
+    std::vector<std::string> why;
+    const std::vector<JitPredicate> fns = jit_->CompileAll(codes, pack_, &why);
+    auto table = std::make_unique<JitTable>();
+    size_t fallbacks = 0;
+    std::string first_reason;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      if (fns[i]) {
+        table->emplace(codes[i], fns[i]);
+      } else if (fallbacks++ == 0) {
+        first_reason = "rule " + owners[i]->name + ": " + why[i];
+      }
     }
-  }
-  if (fallbacks > 0) {
-    warn(std::to_string(fallbacks) + " of " + std::to_string(codes.size()) +
-         " predicates stay on the interpreter (first: " + first_reason + ")");
+    if (fallbacks > 0) {
+      warn(std::to_string(fallbacks) + " of " + std::to_string(codes.size()) +
+           " predicates stay on the interpreter (first: " + first_reason + ")");
+    }
+    // Published whole: Eval sees no table or the finished one.
+    jit_table_ = std::move(table);
+    jitted_.store(jit_table_.get(), std::memory_order_release);
+  };
+  if (options_.jit_background) {
+    jit_thread_ = std::thread(std::move(compile));
+  } else {
+    compile();
   }
 }
 

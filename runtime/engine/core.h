@@ -12,12 +12,14 @@
 // > d is processed, or when the watermark moves past d.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -145,9 +147,9 @@ class Core {
   const Program& program() const { return program_; }
   const EngineOptions& options() const { return options_; }
   bool Eval(const Code& code, const Event& event, const StageRefs* refs) {
-    if (!jitted_.empty()) {
-      auto it = jitted_.find(&code);
-      if (it != jitted_.end()) return RunJit(it->second, event, refs);
+    if (const JitTable* jitted = jitted_.load(std::memory_order_acquire)) {
+      auto it = jitted->find(&code);
+      if (it != jitted->end()) return RunJit(it->second, event, refs);
     }
     return interpreter_.Run(code, event, refs);
   }
@@ -186,8 +188,13 @@ class Core {
   Interpreter interpreter_;
   // JIT tier (options_.jit): native predicates by Code, for the Codes the
   // JIT compiled; every other Code runs on interpreter_.
+  // Compiled on jit_thread_ when options_.jit_background (the interpreter
+  // runs until then: the same results, earlier), then published in jitted_.
+  using JitTable = std::unordered_map<const Code*, JitPredicate>;
   std::unique_ptr<JitCompiler> jit_;
-  std::unordered_map<const Code*, JitPredicate> jitted_;
+  std::unique_ptr<JitTable> jit_table_;
+  std::atomic<const JitTable*> jitted_{nullptr};
+  std::thread jit_thread_;
   EventReader reader_;
   EventDecoder decoder_;
   Event event_;

@@ -42,6 +42,11 @@ struct EngineOptions {
   // predicate when the JIT is unavailable, keep the interpreter; each such
   // degradation is reported once through on_warning (when set).
   bool jit = false;
+  // Compile on a background thread while the interpreter evaluates (alerts
+  // are the same; long runs switch to native code when it is ready, short
+  // ones do not wait for it, but the engine's destructor does). False:
+  // compile before the first event.
+  bool jit_background = true;
   std::function<void(const std::string&)> on_warning;
 };
 
