@@ -98,6 +98,14 @@ fi
 CT="$OUT/$NAME.cloudtrail.jsonl"
 AZ="$OUT/$NAME.azure.jsonl"
 GCP="$OUT/$NAME.gcp.jsonl"
+# The same CloudTrail records as S3 delivery files hold them: one
+# {"Records":[...]} document of 1,000 records per line.
+CT_S3="$OUT/$NAME.cloudtrail-records.json"
+if [ ! -f "$CT_S3" ] || [ "$CT" -nt "$CT_S3" ]; then
+  awk 'BEGIN { n = 0 }
+       { printf "%s%s", (n == 0 ? "{\"Records\":[" : ","), $0; if (++n == 1000) { print "]}"; n = 0 } }
+       END { if (n > 0) print "]}" }' "$CT" > "$CT_S3"
+fi
 PACK="$OUT/t1578.rpk"
 "$RULEC" build rules/t1578 -o "$PACK" >/dev/null || { say "run.sh: rulec build rules/t1578 failed"; exit 2; }
 # The pack plus 2,000 generated rules (bench/gen/extra_rules.py): what a
@@ -187,6 +195,7 @@ fi
 if grep -q -- '--threads' <<< "$HELP"; then
   run main "rulerun --threads 2" aws "$CT" alerts -- "$RULERUN" --pack "$PACK" --threads 2 "$CT"
 fi
+run main "rulerun, S3 delivery format ({\"Records\":[...]} lines)" aws "$CT_S3" alerts -- "$RULERUN" --pack "$PACK" "$CT_S3"
 
 for pf in "aws:$CT:eventName" "azure:$AZ:operationName" "gcp:$GCP:protoPayload.methodName"; do
   IFS=: read -r provider file field <<< "$pf"
