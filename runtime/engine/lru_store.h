@@ -18,6 +18,29 @@
 
 namespace rdl::engine_internal {
 
+// The recency order of a key store, intrusive: entries carry `older` and
+// `newer` pointers; oldest is the least recently touched. Shared by
+// LruStore and the window states' KeyStore (windows.cc).
+template <class Entry>
+struct RecencyList {
+  Entry* oldest = nullptr;
+  Entry* newest = nullptr;
+  void LinkNewest(Entry* e) {
+    e->older = newest;
+    e->newer = nullptr;
+    if (newest != nullptr) newest->newer = e;
+    newest = e;
+    if (oldest == nullptr) oldest = e;
+  }
+  void Unlink(Entry* e) {
+    if (e->older != nullptr) e->older->newer = e->newer;
+    if (e->newer != nullptr) e->newer->older = e->older;
+    if (oldest == e) oldest = e->newer;
+    if (newest == e) newest = e->older;
+    e->older = e->newer = nullptr;
+  }
+};
+
 template <class T>
 class LruStore {
  public:
@@ -29,6 +52,7 @@ class LruStore {
 
    private:
     friend class LruStore;
+    friend struct RecencyList<Entry>;
     const std::string* key = nullptr;
     Entry* newer = nullptr;
     Entry* older = nullptr;
@@ -50,7 +74,7 @@ class LruStore {
     Entry* e = &it->second;
     if (inserted) {
       e->key = &it->first;
-      LinkNewest(e);
+      order_.LinkNewest(e);
     } else {
       Touch(e, e->deadline);
     }
@@ -60,19 +84,19 @@ class LruStore {
   // Marks `e` most recently used and sets its deadline.
   void Touch(Entry* e, int64_t deadline) {
     e->deadline = deadline;
-    if (newest_ == e) return;
-    Unlink(e);
-    LinkNewest(e);
+    if (order_.newest == e) return;
+    order_.Unlink(e);
+    order_.LinkNewest(e);
   }
 
   void Erase(Entry* e) {
-    Unlink(e);
+    order_.Unlink(e);
     std::string key = *e->key;  // the map owns the key: copy before erasing
     map_.erase(key);
   }
 
   // The least recently touched (= earliest deadline) entry, or null.
-  Entry* Oldest() const { return oldest_; }
+  Entry* Oldest() const { return order_.oldest; }
   size_t size() const { return map_.size(); }
   bool empty() const { return map_.empty(); }
   const std::string& KeyOf(const Entry* e) const { return *e->key; }
@@ -80,30 +104,14 @@ class LruStore {
   // Oldest to newest.
   template <class F>
   void ForEach(F&& f) const {
-    for (Entry* e = oldest_; e != nullptr; e = e->newer) f(*e->key, *e);
+    for (Entry* e = order_.oldest; e != nullptr; e = e->newer) f(*e->key, *e);
   }
 
  private:
-  void LinkNewest(Entry* e) {
-    e->older = newest_;
-    e->newer = nullptr;
-    if (newest_ != nullptr) newest_->newer = e;
-    newest_ = e;
-    if (oldest_ == nullptr) oldest_ = e;
-  }
-  void Unlink(Entry* e) {
-    if (e->older != nullptr) e->older->newer = e->newer;
-    if (e->newer != nullptr) e->newer->older = e->older;
-    if (oldest_ == e) oldest_ = e->newer;
-    if (newest_ == e) newest_ = e->older;
-    e->older = e->newer = nullptr;
-  }
-
   // unordered_map never moves its elements, so Entry pointers stay valid
   // until the entry is erased.
   std::unordered_map<std::string, Entry> map_;
-  Entry* oldest_ = nullptr;
-  Entry* newest_ = nullptr;
+  RecencyList<Entry> order_;
 };
 
 }  // namespace rdl::engine_internal

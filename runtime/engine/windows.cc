@@ -59,6 +59,7 @@ class KeyStore {
 
    private:
     friend class KeyStore;
+    friend struct RecencyList<Entry>;
     std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_len}; }
     Entry* newer = nullptr;
     Entry* older = nullptr;
@@ -70,7 +71,7 @@ class KeyStore {
   KeyStore(const KeyStore&) = delete;
   KeyStore& operator=(const KeyStore&) = delete;
   ~KeyStore() {
-    for (Entry* e = oldest_; e != nullptr;) {
+    for (Entry* e = order_.oldest; e != nullptr;) {
       Entry* next = e->newer;
       Free(e);
       e = next;
@@ -99,16 +100,16 @@ class KeyStore {
     if (!key.empty()) std::memcpy(reinterpret_cast<char*>(e + 1), key.data(), key.size());
     Place(e);
     ++size_;
-    LinkNewest(e);
+    order_.LinkNewest(e);
     return e;
   }
 
   // Marks `e` most recently used and sets its deadline.
   void Touch(Entry* e, int64_t deadline) {
     e->deadline = deadline;
-    if (newest_ == e) return;
-    Unlink(e);
-    LinkNewest(e);
+    if (order_.newest == e) return;
+    order_.Unlink(e);
+    order_.LinkNewest(e);
   }
 
   void Erase(Entry* e) {
@@ -128,17 +129,19 @@ class KeyStore {
     }
     slots_[i] = nullptr;
     --size_;
-    Unlink(e);
+    order_.Unlink(e);
     Free(e);
   }
 
-  Entry* Oldest() const { return oldest_; }
+  Entry* Oldest() const { return order_.oldest; }
   size_t size() const { return size_; }
 
-  int64_t Deadline() const { return oldest_ == nullptr ? kNoDeadline : oldest_->deadline; }
+  int64_t Deadline() const {
+    return order_.oldest == nullptr ? kNoDeadline : order_.oldest->deadline;
+  }
   // Drops the oldest entries whose deadline is <= upto.
   void ExpireUpTo(int64_t upto) {
-    while (oldest_ != nullptr && oldest_->deadline <= upto) Erase(oldest_);
+    while (order_.oldest != nullptr && order_.oldest->deadline <= upto) Erase(order_.oldest);
   }
 
  private:
@@ -162,25 +165,10 @@ class KeyStore {
       if (e != nullptr) Place(e);
     }
   }
-  void LinkNewest(Entry* e) {
-    e->older = newest_;
-    e->newer = nullptr;
-    if (newest_ != nullptr) newest_->newer = e;
-    newest_ = e;
-    if (oldest_ == nullptr) oldest_ = e;
-  }
-  void Unlink(Entry* e) {
-    if (e->older != nullptr) e->older->newer = e->newer;
-    if (e->newer != nullptr) e->newer->older = e->older;
-    if (oldest_ == e) oldest_ = e->newer;
-    if (newest_ == e) newest_ = e->older;
-    e->older = e->newer = nullptr;
-  }
 
   std::vector<Entry*> slots_;  // power-of-two size, load <= 3/4
   size_t size_ = 0;
-  Entry* oldest_ = nullptr;
-  Entry* newest_ = nullptr;
+  RecencyList<Entry> order_;
 };
 
 // A malloc'd byte block sized exactly (or, when it grows, geometrically):
