@@ -32,6 +32,12 @@ struct RecencyList {
     newest = e;
     if (oldest == nullptr) oldest = e;
   }
+  // Touching an entry: it becomes the newest.
+  void MoveToNewest(Entry* e) {
+    if (newest == e) return;
+    Unlink(e);
+    LinkNewest(e);
+  }
   void Unlink(Entry* e) {
     if (e->older != nullptr) e->older->newer = e->newer;
     if (e->newer != nullptr) e->newer->older = e->older;
@@ -84,9 +90,7 @@ class LruStore {
   // Marks `e` most recently used and sets its deadline.
   void Touch(Entry* e, int64_t deadline) {
     e->deadline = deadline;
-    if (order_.newest == e) return;
-    order_.Unlink(e);
-    order_.LinkNewest(e);
+    order_.MoveToNewest(e);
   }
 
   void Erase(Entry* e) {

@@ -107,9 +107,7 @@ class KeyStore {
   // Marks `e` most recently used and sets its deadline.
   void Touch(Entry* e, int64_t deadline) {
     e->deadline = deadline;
-    if (order_.newest == e) return;
-    order_.Unlink(e);
-    order_.LinkNewest(e);
+    order_.MoveToNewest(e);
   }
 
   void Erase(Entry* e) {
