@@ -92,6 +92,16 @@ EventPlan PlanEvent(const Program& program, const Schema& schema) {
     }
     // Otherwise nothing is there (or a scalar field has path left): kNone.
   }
+  auto need = [&](const char* name) {
+    if (int f = schema.Find(name); f >= 0) plan.schema_needed[f] = true;
+  };
+  for (const char* name : {"time", "cloud.provider", "api.service.name", "status", "action"}) {
+    need(name);
+  }
+  if (plan.needs_resources) {
+    need("resource.type");
+    need("resource.uid");
+  }
   return plan;
 }
 

@@ -37,9 +37,13 @@ struct EventPlan {
   // itself (`resources`, `tags` or `raw` as a whole, an object such as
   // `actor.user`): events are then written as JSON and read back.
   bool direct = false;
-  std::string why_not;              // when !direct: the field, for diagnostics
-  std::vector<SlotSource> slots;    // parallel to program.fields
-  std::vector<bool> schema_needed;  // by schema field: some slot reads it
+  std::string why_not;            // when !direct: the field, for diagnostics
+  std::vector<SlotSource> slots;  // parallel to program.fields
+  // By schema field: the normalizer evaluates it (some slot reads it, or
+  // other fields derive from it: time, provider, service, status, action,
+  // and the primary resource when `resources` is read). Required fields
+  // are evaluated whatever this says.
+  std::vector<bool> schema_needed;
   bool needs_resources = false;
   bool needs_tags = false;
 };

@@ -916,18 +916,6 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
 
   // The typed hand-off evaluates only the schema fields it needs.
   const bool direct = program_ && plan_->direct;
-  std::vector<bool>& need = need_;
-  if (direct && need.empty()) {
-    need = plan_->schema_needed;
-    for (int f : {f_time, f_provider, f_service, f_status, f_action}) {
-      if (f >= 0) need[f] = true;
-    }
-    if (plan_->needs_resources) {
-      for (int f : {f_resource_type, f_resource_uid}) {
-        if (f >= 0) need[f] = true;
-      }
-    }
-  }
 
   // 1. The operation (and service, provider) decide which rules apply.
   std::vector<const std::vector<Candidate>*>& lists = lists_;  // kept: no allocation per record
@@ -983,7 +971,7 @@ bool Normalizer::Normalize(Reader reader, dom::element record, bool ci, std::str
     if (static_cast<int>(f) == f_operation || static_cast<int>(f) == f_original_time) continue;
     // Typed: only what the program reads, what decides validity (required
     // fields) and what other fields derive from.
-    if (direct && !need[f] && !is_required(static_cast<int>(f))) continue;
+    if (direct && !plan_->schema_needed[f] && !is_required(static_cast<int>(f))) continue;
     lists.clear();
     // An OCSF record takes only `action` from the provider's table: the
     // table's other paths are the provider's record layout, not OCSF's.

@@ -104,7 +104,6 @@ class Normalizer {
   std::unique_ptr<EventPlan> plan_;
   std::unique_ptr<EventReader> reader_;  // normalized records, and plans not direct
   rdl::Event event_;
-  std::vector<bool> need_;  // schema fields a direct plan evaluates
   // Per-record scratch kept between records (no allocation per record).
   std::vector<const std::vector<Candidate>*> lists_;
   std::vector<simdjson::dom::element> objs_;
